@@ -1,0 +1,58 @@
+# The project's interface (see README.md). Every target creates what it needs.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV      := .venv
+PY        := $(VENV)/bin/python
+BOOT_PY   := $(shell scripts/find_python.sh)
+TARGET    ?= local
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+.PHONY: help venv generate lint unit contracts terraform-check build e2e up bench test clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements/dev.txt
+	@test -x $(PY) || $(BOOT_PY) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	@touch $@
+
+venv: $(VENV)/.installed ## create the virtual environment (pinned dependencies)
+
+generate: venv ## generate the event validators from schemas/
+	$(PY) scripts/contracts/generate.py
+
+lint: generate ## ruff and mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy functions scripts
+
+unit: generate ## unit tests (moto, no network)
+	$(PY) -m pytest -q tests/unit
+
+contracts: generate ## schema contract checks and the event catalog's freshness
+	$(PY) scripts/contracts/check.py
+	$(PY) -m pytest -q tests/contract
+
+terraform-check: venv ## terraform fmt, validate, test and checkov
+	scripts/terraform_checks.sh
+
+build: generate ## one reproducible zip per function package under dist/
+	$(PY) scripts/build.py
+
+e2e: build ## end-to-end suite (TARGET=local|localstack|aws)
+	TARGET=$(TARGET) scripts/e2e.sh
+
+up: build ## run the whole system locally with demo data
+	$(PY) -m localcloud up
+
+bench: build ## benchmarks; figures under bench/results/
+	$(PY) scripts/bench.py
+
+test: lint unit contracts terraform-check e2e ## everything CI runs
+
+clean: ## remove generated files
+	rm -rf dist build .cache functions/shared/contracts/generated
