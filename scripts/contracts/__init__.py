@@ -1,0 +1,1 @@
+"""Event contract tooling: generate validators, check schemas and examples, write the catalog."""
