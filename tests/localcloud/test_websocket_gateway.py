@@ -1,0 +1,168 @@
+"""The WebSocket front door with a real websockets client: authorizer, routes, events."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from aws_lambda_powertools.utilities.data_classes import APIGatewayWebSocketEvent
+from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
+    APIGatewayAuthorizerRequestEvent,
+    parse_api_gateway_arn,
+)
+from gateway_helpers_ws import WebSocketStack, websocket_stack
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
+
+from localcloud.emulator import MotoServer
+from localcloud.websocket_events import evaluate_policy, select_route
+
+
+@pytest.fixture(scope="module")
+def stack(moto_server: MotoServer) -> Iterator[WebSocketStack]:
+    with websocket_stack(moto_server) as deployed:
+        yield deployed
+
+
+def test_an_authorized_client_connects_and_the_events_have_api_gateways_shape(
+    stack: WebSocketStack,
+) -> None:
+    with connect(f"{stack.url}?token=good&lang=en", user_agent_header="tests/ws") as client:
+        client.send(json.dumps({"action": "subscribe", "topic": "orders"}))
+        reply = json.loads(client.recv(timeout=5))
+
+    assert reply == {"subscribed": "orders", "user": "user-1"}
+    auth = APIGatewayAuthorizerRequestEvent(stack.invoker.events_for("ws-authorizer")[-1])
+    assert auth.get_type == "REQUEST"
+    arn = parse_api_gateway_arn(auth.method_arn, is_websocket_authorizer=True)
+    assert (arn.api_id, arn.stage, arn.resource) == (stack.api_id, "prod", "$connect")
+    assert auth.query_string_parameters == {"token": "good", "lang": "en"}
+    assert auth.headers["user-agent"] == "tests/ws"
+    assert auth["requestContext"]["eventType"] == "CONNECT"
+
+    connected = APIGatewayWebSocketEvent(stack.invoker.events_for("ws-connect")[-1])
+    context = connected.request_context
+    assert (context.event_type, context.route_key) == ("CONNECT", "$connect")
+    assert context.connection_id == auth["requestContext"]["connectionId"]
+    assert (context.api_id, context.stage) == (stack.api_id, "prod")
+    assert context.identity.source_ip == "127.0.0.1"
+    assert context["authorizer"]["principalId"] == "user-1"
+    assert context["authorizer"]["userId"] == "user-1"
+    assert isinstance(context["authorizer"]["integrationLatency"], int)
+    assert connected.query_string_parameters == {"token": "good", "lang": "en"}
+    assert connected.headers["Host"].startswith("127.0.0.1:")
+
+    message = APIGatewayWebSocketEvent(stack.invoker.events_for("ws-subscribe")[-1])
+    assert message.request_context.event_type == "MESSAGE"
+    assert message.request_context.route_key == "subscribe"
+    assert message.request_context.message_id
+    assert message.request_context.connection_id == context.connection_id
+    assert message.request_context.connected_at == context.connected_at
+    assert message.json_body == {"action": "subscribe", "topic": "orders"}
+    assert message.is_base64_encoded is False
+    assert message.request_context["authorizer"]["userId"] == "user-1"
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "authorizer_called"),
+    [
+        ("", 401, False),
+        ("?token=", 401, False),
+        ("?token=raise", 401, True),
+        ("?token=deny", 403, True),
+        ("?token=broken", 500, True),
+        ("?token=good&reject=1", 409, True),
+    ],
+)
+def test_the_handshake_is_refused_like_api_gateway(
+    stack: WebSocketStack, query: str, status: int, authorizer_called: bool
+) -> None:
+    calls = len(stack.invoker.events_for("ws-authorizer"))
+
+    with pytest.raises(InvalidStatus) as refused:
+        connect(f"{stack.url}{query}", open_timeout=5)
+
+    assert refused.value.response.status_code == status
+    assert (len(stack.invoker.events_for("ws-authorizer")) > calls) == authorizer_called
+
+
+def test_an_unknown_stage_is_refused(stack: WebSocketStack) -> None:
+    with pytest.raises(InvalidStatus) as refused:
+        connect(f"{stack.url.rsplit('/', 1)[0]}/nostage?token=good", open_timeout=5)
+
+    assert refused.value.response.status_code == 403
+
+
+def test_messages_are_routed_by_action_else_to_default(stack: WebSocketStack) -> None:
+    with connect(f"{stack.url}?token=good") as client:
+        connection_id = stack.last_connection_id()
+        client.send(json.dumps({"action": "nope", "n": 1}))
+        client.send("plain text")
+        client.send(b"\x00\x01")
+        stack.wait_for_event(
+            "ws-default",
+            lambda e: e["requestContext"]["connectionId"] == connection_id and e["isBase64Encoded"],
+        )
+        client.send(json.dumps({"action": "fail"}))
+        error = json.loads(client.recv(timeout=5))
+
+    assert error["message"] == "Internal server error"
+    assert error["connectionId"] == connection_id
+    bodies = sorted(
+        e["body"]
+        for e in stack.invoker.events_for("ws-default")
+        if e["requestContext"]["connectionId"] == connection_id
+    )
+    assert bodies == sorted(['{"action": "nope", "n": 1}', "plain text", "AAE="])
+    assert all(
+        e["requestContext"]["routeKey"] == "$default"
+        for e in stack.invoker.events_for("ws-default")
+    )
+
+
+def test_closing_runs_disconnect_with_the_close_code(stack: WebSocketStack) -> None:
+    with connect(f"{stack.url}?token=good") as client:
+        connection_id = stack.last_connection_id()
+        client.close(code=1000)
+
+    event = APIGatewayWebSocketEvent(
+        stack.wait_for_event(
+            "ws-disconnect", lambda e: e["requestContext"]["connectionId"] == connection_id
+        )
+    )
+    assert event.request_context.event_type == "DISCONNECT"
+    assert event.request_context.route_key == "$disconnect"
+    assert event.request_context.disconnect_status_code == 1000
+    assert event.request_context.disconnect_reason
+    assert event.request_context["authorizer"]["principalId"] == "user-1"
+    assert connection_id not in stack.gateway.registry.ids()
+
+
+def test_route_selection() -> None:
+    routes = {"$default", "subscribe"}
+    expression = "$request.body.action"
+
+    assert select_route(expression, '{"action": "subscribe"}', routes) == "subscribe"
+    assert select_route(expression, '{"action": "other"}', routes) == "$default"
+    assert select_route(expression, '{"action": {"x": 1}}', routes) == "$default"
+    assert select_route(expression, "[1, 2]", routes) == "$default"
+    assert select_route(expression, b"subscribe", routes) == "$default"
+    assert select_route(expression, '{"action": "other"}', {"subscribe"}) is None
+    assert select_route("$request.body.meta.op", '{"meta": {"op": "subscribe"}}', routes) == (
+        "subscribe"
+    )
+
+
+def test_policy_evaluation() -> None:
+    arn = "arn:aws:execute-api:us-east-1:123456789012:api1/prod/$connect"
+
+    def policy(effect: str, resource: str | list[str]) -> dict[str, object]:
+        statement = {"Action": "execute-api:Invoke", "Effect": effect, "Resource": resource}
+        return {"principalId": "p", "policyDocument": {"Statement": [statement]}}
+
+    assert evaluate_policy(policy("Allow", arn), arn)[0]
+    assert evaluate_policy(policy("Allow", "arn:aws:execute-api:*:*:api1/*"), arn)[0]
+    assert evaluate_policy(policy("Allow", [arn]), arn) == (True, {"principalId": "p"})
+    assert not evaluate_policy(policy("Allow", arn.replace("prod", "dev")), arn)[0]
+    assert not evaluate_policy(policy("Deny", "*"), arn)[0]
