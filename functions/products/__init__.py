@@ -1,0 +1,1 @@
+"""The Products service: the catalog (REST API) and its events (DynamoDB stream -> SNS)."""

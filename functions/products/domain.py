@@ -1,0 +1,123 @@
+"""The product catalog's rules, in plain Python (no AWS, no HTTP)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields, replace
+
+from shared.errors import Conflict, NotFound
+
+SERVICE = "products"
+MAX_SKU_LENGTH = 64
+MAX_NAME_LENGTH = 200
+MAX_DESCRIPTION_LENGTH = 2000
+
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+class ProductNotFound(NotFound):
+    def __init__(self, product_id: str) -> None:
+        super().__init__(f"product {product_id} does not exist")
+
+
+class DuplicateSku(Conflict):
+    def __init__(self, sku: str) -> None:
+        super().__init__(f"another product already has SKU {sku!r}")
+
+
+class ConcurrentWrite(Conflict):
+    def __init__(self, product_id: str) -> None:
+        super().__init__(f"product {product_id} is being changed by another request; retry")
+
+
+class StaleVersion(Conflict):
+    def __init__(self, product_id: str, expected: int) -> None:
+        super().__init__(
+            f"product {product_id} is no longer at version {expected}; read it again and retry"
+        )
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount in minor units (cents) of an ISO 4217 currency."""
+
+    amount: int
+    currency: str
+
+    def __post_init__(self) -> None:
+        if self.amount < 0:
+            raise ValueError("a price cannot be negative")
+        if not _CURRENCY.match(self.currency):
+            raise ValueError(f"not an ISO 4217 currency code: {self.currency!r}")
+
+
+@dataclass(frozen=True)
+class ProductChanges:
+    """What an update sets; None leaves a field as it is."""
+
+    sku: str | None = None
+    name: str | None = None
+    description: str | None = None
+    price: Money | None = None
+    stock: int | None = None
+
+
+CHANGEABLE_FIELDS = tuple(field.name for field in fields(ProductChanges))
+
+
+@dataclass(frozen=True)
+class Product:
+    id: str
+    sku: str
+    name: str
+    description: str
+    price: Money
+    stock: int
+    version: int
+    created_at: str
+    updated_at: str
+
+    def __post_init__(self) -> None:
+        if self.stock < 0:
+            raise ValueError("stock cannot be negative")
+        if self.version < 1:
+            raise ValueError("versions start at 1")
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        product_id: str,
+        sku: str,
+        name: str,
+        description: str,
+        price: Money,
+        stock: int,
+        now: str,
+    ) -> Product:
+        return cls(
+            id=product_id,
+            sku=sku,
+            name=name,
+            description=description,
+            price=price,
+            stock=stock,
+            version=1,
+            created_at=now,
+            updated_at=now,
+        )
+
+    def revise(self, changes: ProductChanges, now: str) -> Product:
+        """The product after ``changes``: next version, or itself when nothing changes."""
+        updates = {
+            name: value
+            for name in CHANGEABLE_FIELDS
+            if (value := getattr(changes, name)) is not None and value != getattr(self, name)
+        }
+        if not updates:
+            return self
+        return replace(self, **updates, version=self.version + 1, updated_at=now)
+
+    def changed_fields(self, newer: Product) -> list[str]:
+        """Names of the catalog fields that differ in ``newer`` (in a stable order)."""
+        return [name for name in CHANGEABLE_FIELDS if getattr(self, name) != getattr(newer, name)]

@@ -1,0 +1,108 @@
+"""The catalog's use cases, over a repository (DynamoDB in production, anything in tests)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from products.domain import Money, Product, ProductChanges, ProductNotFound, StaleVersion
+from products.paging import decode_token, encode_token
+from shared.events.envelope import utc_now
+
+DELETE_ATTEMPTS = 3
+
+
+class ProductRepository(Protocol):
+    def get(self, product_id: str) -> Product | None: ...
+
+    def list_page(
+        self, limit: int, after: str | None = None
+    ) -> tuple[list[Product], str | None]: ...
+
+    def add(self, product: Product, correlation_id: str | None = None) -> None: ...
+
+    def replace(self, current: Product, revised: Product, correlation_id: str | None) -> None: ...
+
+    def remove(self, product: Product) -> None: ...
+
+
+@dataclass(frozen=True)
+class NewProduct:
+    sku: str
+    name: str
+    description: str
+    price: Money
+    stock: int
+
+
+@dataclass(frozen=True)
+class Page:
+    products: list[Product]
+    next_token: str | None
+
+
+class ProductService:
+    def __init__(
+        self,
+        repository: ProductRepository,
+        *,
+        clock: Callable[[], str] = utc_now,
+        new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
+    ) -> None:
+        self._repository = repository
+        self._clock = clock
+        self._new_id = new_id
+
+    def create(self, draft: NewProduct, correlation_id: str | None = None) -> Product:
+        product = Product.create(
+            product_id=self._new_id(),
+            sku=draft.sku,
+            name=draft.name,
+            description=draft.description,
+            price=draft.price,
+            stock=draft.stock,
+            now=self._clock(),
+        )
+        self._repository.add(product, correlation_id)
+        return product
+
+    def get(self, product_id: str) -> Product:
+        product = self._repository.get(product_id)
+        if product is None:
+            raise ProductNotFound(product_id)
+        return product
+
+    def list(self, limit: int, next_token: str | None = None) -> Page:
+        after = decode_token(next_token) if next_token else None
+        products, cursor = self._repository.list_page(limit, after)
+        return Page(products, encode_token(cursor) if cursor else None)
+
+    def update(
+        self,
+        product_id: str,
+        expected_version: int,
+        changes: ProductChanges,
+        correlation_id: str | None = None,
+    ) -> Product:
+        """Applies ``changes`` if the product is still at ``expected_version`` (else
+        StaleVersion). An update that changes nothing writes nothing."""
+        current = self.get(product_id)
+        if current.version != expected_version:
+            raise StaleVersion(product_id, expected_version)
+        revised = current.revise(changes, now=self._clock())
+        if revised is not current:
+            self._repository.replace(current, revised, correlation_id)
+        return revised
+
+    def delete(self, product_id: str) -> None:
+        """Deletes the product whatever its version (re-reading if it changes meanwhile)."""
+        for attempt in range(1, DELETE_ATTEMPTS + 1):
+            product = self.get(product_id)
+            try:
+                self._repository.remove(product)
+                return
+            except StaleVersion:
+                if attempt == DELETE_ATTEMPTS:
+                    raise

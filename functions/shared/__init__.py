@@ -1,0 +1,2 @@
+"""What every service repeats: event envelope, contracts, publishing, consuming, auth, HTTP
+errors and observability. Nothing domain-specific lives here."""

@@ -1,0 +1,1 @@
+"""Events: the CloudEvents envelope, publishing to SNS, consuming from SQS."""

@@ -1,0 +1,169 @@
+"""Consuming events from an SQS queue (raw delivery: each body is one CloudEvent).
+
+Each record is parsed and validated against its contract, then handed to the service's
+handler. The outcomes:
+
+- handled: the record is deleted from the queue;
+- contract violation (not JSON, unknown type, invalid envelope or data): retrying cannot
+  fix it, so it is logged with its reason, sent straight to the consumer's DLQ
+  (``DLQ_URL``) with message attributes naming the reason, and counted as handled;
+- any other exception: reported as a partial batch failure, so SQS redelivers that record
+  alone (and its redrive policy moves it to the DLQ after ``maxReceiveCount`` attempts).
+
+Delivery is at least once: handlers must be idempotent. The ``Deduplicator`` seam runs a
+handler at most once per event id (e.g. with Powertools Idempotency on a DynamoDB table).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
+
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+
+from shared.contracts import ContractViolation, validate_event
+from shared.events.envelope import Event
+from shared.observability import logger, metrics, set_correlation_id
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_sqs.type_defs import MessageAttributeValueTypeDef
+
+DLQ_URL_ENV = "DLQ_URL"
+_MAX_ATTRIBUTE_LENGTH = 1024
+
+EventHandler = Callable[[Event], None]
+
+
+class Deduplicator(Protocol):
+    """Runs ``handle(event)`` unless an event with the same id was already handled."""
+
+    def run_once(self, event: Event, handle: EventHandler) -> None: ...
+
+
+class NoDeduplication:
+    """For handlers that are naturally idempotent (conditional writes, upserts by version)."""
+
+    def run_once(self, event: Event, handle: EventHandler) -> None:
+        handle(event)
+
+
+class RejectedMessage(Exception):
+    """A message that breaks its contract; carries what the DLQ attributes report."""
+
+    def __init__(self, reason: str, *, event_type: str | None = None, field: str | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.event_type = event_type
+        self.field = field
+
+
+def parse_event(body: str) -> Event:
+    """An SQS body as a validated CloudEvent; raises RejectedMessage when it breaks its
+    contract."""
+    try:
+        event = json.loads(body)
+    except ValueError as error:
+        raise RejectedMessage(f"body is not JSON: {error}") from error
+    if not isinstance(event, dict):
+        raise RejectedMessage("body is not a JSON object")
+    try:
+        validated: Event = validate_event(event)
+    except ContractViolation as violation:
+        raise RejectedMessage(
+            violation.reason, event_type=violation.event_type, field=violation.field
+        ) from violation
+    return validated
+
+
+class EventConsumer:
+    """The Lambda handler of one SQS consumer queue::
+
+    handler = lambda_handler(EventConsumer(on_event))  # shared.observability
+    """
+
+    def __init__(
+        self,
+        handle: EventHandler,
+        *,
+        dlq_url: str | None = None,
+        sqs_client: SQSClient | None = None,
+        deduplicator: Deduplicator | None = None,
+    ) -> None:
+        self._handle = handle
+        self._dlq_url = dlq_url
+        self._sqs = sqs_client
+        self._deduplicator = deduplicator or NoDeduplication()
+        self._processor = BatchProcessor(event_type=EventType.SQS)
+
+    def __call__(
+        self, event: Mapping[str, Any], context: LambdaContext | None = None
+    ) -> PartialItemFailureResponse:
+        return process_partial_response(
+            event=dict(event),
+            record_handler=self.process_record,
+            processor=self._processor,
+            context=context,
+        )
+
+    def process_record(self, record: SQSRecord) -> None:
+        set_correlation_id(None)
+        try:
+            event = parse_event(record.body)
+        except RejectedMessage as rejected:
+            self._reject(record, rejected)
+            return
+        set_correlation_id(str(event["correlationid"]))
+        logger.debug("Handling event", event_id=event["id"], event_type=event["type"])
+        self._deduplicator.run_once(event, self._handle)
+
+    def _reject(self, record: SQSRecord, rejected: RejectedMessage) -> None:
+        logger.error(
+            "Contract violation: message sent to the DLQ",
+            reason=rejected.reason,
+            event_type=rejected.event_type,
+            field=rejected.field,
+            message_id=record.message_id,
+        )
+        attributes: dict[str, MessageAttributeValueTypeDef] = {
+            "errorType": _string_attribute("ContractViolation"),
+            "reason": _string_attribute(rejected.reason),
+            "sourceMessageId": _string_attribute(record.message_id),
+        }
+        if rejected.event_type:
+            attributes["eventType"] = _string_attribute(rejected.event_type)
+        if rejected.field:
+            attributes["field"] = _string_attribute(rejected.field)
+        self._sqs_client().send_message(
+            QueueUrl=self._dead_letter_queue_url(),
+            MessageBody=record.body or "(empty)",
+            MessageAttributes=attributes,
+        )
+        metrics.add_metric(name="ContractViolations", unit="Count", value=1)
+
+    def _dead_letter_queue_url(self) -> str:
+        url = self._dlq_url or os.environ.get(DLQ_URL_ENV)
+        if not url:
+            # Without a DLQ the record fails instead: SQS's redrive policy still parks it.
+            raise RuntimeError(f"{DLQ_URL_ENV} is not set: cannot park a rejected message")
+        return url
+
+    def _sqs_client(self) -> SQSClient:
+        if self._sqs is None:
+            from shared import aws
+
+            self._sqs = aws.sqs()
+        return self._sqs
+
+
+def _string_attribute(value: str) -> MessageAttributeValueTypeDef:
+    return {"DataType": "String", "StringValue": value[:_MAX_ATTRIBUTE_LENGTH] or "-"}

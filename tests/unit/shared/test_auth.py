@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import pytest
+
+from shared.auth import Principal, parse_groups, principal_from_event
+from shared.errors import Forbidden, Unauthorized
+from tests.unit.helpers import cognito_claims, rest_event
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("[admin customer]", {"admin", "customer"}),
+        ("[admin]", {"admin"}),
+        ("admin", {"admin"}),
+        ("admin,customer", {"admin", "customer"}),
+        ("admin, customer", {"admin", "customer"}),
+        ('["admin","customer"]', {"admin", "customer"}),
+        (["admin", "customer"], {"admin", "customer"}),
+        ("[]", set()),
+        ("", set()),
+        (None, set()),
+        (42, set()),
+    ],
+)
+def test_parses_cognito_groups_in_every_shape(raw: object, expected: set[str]) -> None:
+    assert parse_groups(raw) == expected
+
+
+def test_principal_from_api_gateway_cognito_claims() -> None:
+    claims = cognito_claims(("admin", "customer"), user_id="u-1", email="a@example.com")
+
+    principal = principal_from_event(rest_event("GET", "/products", claims=claims))
+
+    assert principal == Principal("u-1", "a@example.com", frozenset({"admin", "customer"}))
+    assert principal.is_admin
+
+
+def test_a_customer_is_not_an_admin() -> None:
+    principal = Principal.from_claims(cognito_claims(("customer",)))
+
+    assert not principal.is_admin
+    principal.require_any_group({"customer", "admin"})
+    with pytest.raises(Forbidden):
+        principal.require_any_group({"admin"})
+
+
+def test_a_user_without_groups_passes_only_group_free_checks() -> None:
+    principal = Principal.from_claims(cognito_claims(None))
+
+    assert principal.groups == frozenset()
+    principal.require_any_group(())
+    with pytest.raises(Forbidden):
+        principal.require_any_group({"customer"})
+
+
+@pytest.mark.parametrize(
+    "request_context_authorizer",
+    [None, {}, {"claims": {}}, {"claims": None}, {"claims": "not json"}],
+)
+def test_no_claims_is_unauthorized(request_context_authorizer: object) -> None:
+    event = rest_event("GET", "/products")
+    if request_context_authorizer is not None:
+        event["requestContext"]["authorizer"] = request_context_authorizer
+
+    with pytest.raises(Unauthorized):
+        principal_from_event(event)
+
+
+def test_claims_without_subject_are_unauthorized() -> None:
+    claims = cognito_claims(("admin",))
+    del claims["sub"]
+
+    with pytest.raises(Unauthorized):
+        principal_from_event(rest_event("GET", "/products", claims=claims))
+
+
+def test_claims_forwarded_as_a_json_string_are_accepted() -> None:
+    event = rest_event("GET", "/products")
+    event["requestContext"]["authorizer"] = {"claims": '{"sub": "u-2", "cognito:groups": "admin"}'}
+
+    assert principal_from_event(event) == Principal("u-2", None, frozenset({"admin"}))

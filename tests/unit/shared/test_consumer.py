@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from shared.events.consumer import EventConsumer, EventHandler
+from shared.events.envelope import Event
+from shared.observability import current_correlation_id, lambda_handler
+from tests.unit.helpers import lambda_context, sqs_record
+
+EXAMPLES = Path(__file__).parents[3] / "schemas/events/products/ProductCreated/examples/v1.0"
+
+
+def valid_body(**envelope: Any) -> str:
+    event = json.loads((EXAMPLES / "valid/created.json").read_text())
+    return json.dumps({**event, **envelope})
+
+
+@pytest.fixture
+def dlq_url(mocked_aws: None) -> str:  # noqa: ARG001 (inside the mock)
+    return boto3.client("sqs").create_queue(QueueName="ecommerce-test-consumer-dlq")["QueueUrl"]
+
+
+def parked(dlq_url: str) -> list[Any]:
+    return (
+        boto3.client("sqs")
+        .receive_message(QueueUrl=dlq_url, MaxNumberOfMessages=10, MessageAttributeNames=["All"])
+        .get("Messages", [])
+    )
+
+
+class Recorder:
+    def __init__(self, fail_on: str | None = None) -> None:
+        self.events: list[Event] = []
+        self.correlation_ids: list[str | None] = []
+        self.fail_on = fail_on
+
+    def __call__(self, event: Event) -> None:
+        if event["id"] == self.fail_on:
+            raise RuntimeError("downstream unavailable")
+        self.events.append(event)
+        self.correlation_ids.append(current_correlation_id())
+
+
+def consume(handler: EventHandler, *bodies: str, **options: Any) -> dict[str, Any]:
+    event = {"Records": [sqs_record(body, message_id=f"msg-{i}") for i, body in enumerate(bodies)]}
+    return dict(EventConsumer(handler, **options)(event, lambda_context()))
+
+
+def test_valid_events_are_handled(dlq_url: str) -> None:
+    recorder = Recorder()
+
+    second = valid_body(id="2d3e5f70-8a9b-4c1d-8e2f-3a4b5c6d7e8f")
+
+    response = consume(recorder, valid_body(), second)
+
+    assert response == {"batchItemFailures": []}
+    assert [e["type"] for e in recorder.events] == ["ecommerce.products.ProductCreated.v1"] * 2
+    assert recorder.correlation_ids == ["0b6c8f9e-5a41-4d2e-8f3a-7c9d1e2f3a4b"] * 2
+    assert parked(dlq_url) == []
+
+
+def test_a_contract_violation_goes_straight_to_the_dlq_and_is_not_retried(
+    dlq_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DLQ_URL", dlq_url)
+    recorder = Recorder()
+    event = json.loads(valid_body())
+    event["data"]["stock"] = -1
+    broken = json.dumps(event)
+
+    response = consume(recorder, broken, valid_body(id="2d3e5f70-8a9b-4c1d-8e2f-3a4b5c6d7e8f"))
+
+    assert response == {"batchItemFailures": []}  # handled: no retry
+    assert len(recorder.events) == 1  # the valid neighbour went through
+    [message] = parked(dlq_url)
+    assert message["Body"] == broken
+    attributes = {name: a["StringValue"] for name, a in message["MessageAttributes"].items()}
+    assert attributes["errorType"] == "ContractViolation"
+    assert attributes["eventType"] == "ecommerce.products.ProductCreated.v1"
+    assert attributes["field"] == "data.stock"
+    assert "0" in attributes["reason"]
+    assert attributes["sourceMessageId"] == "msg-0"
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [("{not json", "not JSON"), ("[1, 2]", "not a JSON object")],
+)
+def test_a_body_that_is_not_an_event_goes_to_the_dlq(dlq_url: str, body: str, reason: str) -> None:
+    recorder = Recorder()
+
+    response = consume(recorder, body, dlq_url=dlq_url)
+
+    assert response == {"batchItemFailures": []}
+    [message] = parked(dlq_url)
+    assert reason in message["MessageAttributes"]["reason"]["StringValue"]
+    assert "eventType" not in message["MessageAttributes"]
+    assert recorder.events == []
+
+
+def test_an_unknown_event_type_goes_to_the_dlq(dlq_url: str) -> None:
+    body = valid_body(type="ecommerce.products.ProductExploded.v1")
+
+    consume(Recorder(), body, dlq_url=dlq_url)
+
+    [message] = parked(dlq_url)
+    assert message["MessageAttributes"]["field"]["StringValue"] == "type"
+
+
+def test_handler_errors_are_partial_batch_failures(dlq_url: str) -> None:
+    failing_id = "2d3e5f70-8a9b-4c1d-8e2f-3a4b5c6d7e8f"
+    recorder = Recorder(fail_on=failing_id)
+
+    response = consume(recorder, valid_body(), valid_body(id=failing_id), dlq_url=dlq_url)
+
+    assert response == {"batchItemFailures": [{"itemIdentifier": "msg-1"}]}
+    assert len(recorder.events) == 1
+    assert parked(dlq_url) == []  # retried by SQS, not parked
+
+
+@pytest.mark.usefixtures("mocked_aws")
+def test_without_a_dlq_a_violation_is_retried_until_the_redrive_policy_parks_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("DLQ_URL", raising=False)
+
+    response = consume(Recorder(), "{not json", valid_body())
+
+    assert response == {"batchItemFailures": [{"itemIdentifier": "msg-0"}]}
+
+
+def test_the_deduplicator_seam_runs_a_handler_once_per_event_id(dlq_url: str) -> None:
+    class SeenIds:
+        def __init__(self) -> None:
+            self.seen: set[str] = set()
+
+        def run_once(self, event: Event, handle: EventHandler) -> None:
+            if event["id"] not in self.seen:
+                handle(event)
+                self.seen.add(event["id"])
+
+    recorder = Recorder()
+
+    consume(recorder, valid_body(), valid_body(), dlq_url=dlq_url, deduplicator=SeenIds())
+
+    assert len(recorder.events) == 1
+
+
+def test_a_consumer_is_a_lambda_handler_once_wrapped(dlq_url: str) -> None:
+    recorder = Recorder()
+    handler = lambda_handler(EventConsumer(recorder, dlq_url=dlq_url))
+
+    response = handler({"Records": [sqs_record(valid_body())]}, lambda_context())
+
+    assert response == {"batchItemFailures": []}
+    assert len(recorder.events) == 1
