@@ -47,7 +47,7 @@ e2e: build ## end-to-end suite (TARGET=local|localstack|aws)
 	TARGET=$(TARGET) scripts/e2e.sh
 
 up: build ## run the whole system locally with demo data
-	$(PY) -m localcloud up
+	PYTHONPATH=scripts $(PY) -m localcloud up
 
 bench: build ## benchmarks; figures under bench/results/
 	$(PY) scripts/bench.py

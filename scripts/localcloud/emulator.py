@@ -1,4 +1,4 @@
-"""The AWS emulator: moto in server mode on a free loopback port."""
+"""The AWS emulator: moto in server mode (see emulator_server.py) on a free loopback port."""
 
 from __future__ import annotations
 
@@ -52,11 +52,25 @@ class MotoServer:
         return self._process.pid if self._process else None
 
     def start(self, timeout: float = 30.0) -> MotoServer:
-        moto_server = Path(sys.executable).with_name("moto_server")
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
-        env = {**os.environ, **LOCAL_CREDENTIALS, "MOTO_PORT": str(self.port)}
+        scripts_dir = str(Path(__file__).resolve().parent.parent)
+        python_path = os.pathsep.join(filter(None, [scripts_dir, os.environ.get("PYTHONPATH")]))
+        env = {
+            **os.environ,
+            **LOCAL_CREDENTIALS,
+            "MOTO_PORT": str(self.port),
+            "PYTHONPATH": python_path,
+        }
         self._process = subprocess.Popen(
-            [str(moto_server), "-H", self.host, "-p", str(self.port)],
+            [
+                sys.executable,
+                "-m",
+                "localcloud.emulator_server",
+                "-H",
+                self.host,
+                "-p",
+                str(self.port),
+            ],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,

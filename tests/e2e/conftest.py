@@ -110,7 +110,7 @@ def api(endpoints: Endpoints) -> Api:
 
 @pytest.fixture
 def topic_listener(
-    endpoints: Endpoints, aws: Callable[[str], Any]
+    aws: Callable[[str], Any],
 ) -> Iterator[Callable[[str, list[str]], Callable[..., list[dict[str, Any]]]]]:
     """Subscribes a fresh SQS queue to a topic (raw delivery, filter on `type`) and
     returns a function that waits for messages on it."""

@@ -1,0 +1,70 @@
+"""Runs the real `terraform apply` of terraform/environments/local into the emulator."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+LOCAL_ENVIRONMENT = ROOT / "terraform" / "environments" / "local"
+CLI_CONFIG_SCRIPT = ROOT / "scripts" / "terraform_cli_config.sh"
+
+
+def terraform_environment() -> dict[str, str]:
+    """The process environment with TF_CLI_CONFIG_FILE written by the project's script."""
+    printed = subprocess.run(
+        ["bash", str(CLI_CONFIG_SCRIPT)], check=True, capture_output=True, text=True
+    ).stdout
+    env = dict(os.environ)
+    for line in printed.splitlines():
+        if line.startswith("export TF_CLI_CONFIG_FILE="):
+            env["TF_CLI_CONFIG_FILE"] = line.split("=", 1)[1].strip("'\"")
+    env.setdefault("TF_IN_AUTOMATION", "1")
+    return env
+
+
+class LocalTerraform:
+    """init, apply and output for the local environment, with state kept under .local/."""
+
+    def __init__(self, state_file: Path, log_file: Path) -> None:
+        self.state_file = state_file
+        self.log_file = log_file
+        self._env = terraform_environment()
+
+    def _run(self, *args: str, capture: bool = False) -> str:
+        command = ["terraform", f"-chdir={LOCAL_ENVIRONMENT}", *args]
+        with self.log_file.open("a") as log:
+            log.write(f"$ {' '.join(command)}\n")
+            log.flush()
+            result = subprocess.run(
+                command,
+                env=self._env,
+                stdout=subprocess.PIPE if capture else log,
+                stderr=log,
+                text=True,
+                check=False,
+            )
+        if result.returncode != 0:
+            raise RuntimeError(f"terraform {args[0]} failed; see {self.log_file}")
+        return result.stdout or ""
+
+    def init(self) -> None:
+        self._run("init", "-input=false")
+
+    def apply(self, endpoint_url: str) -> None:
+        self.state_file.unlink(missing_ok=True)  # a new emulator holds nothing yet
+        self._run(
+            "apply",
+            "-input=false",
+            "-auto-approve",
+            "-parallelism=20",
+            f"-state={self.state_file}",
+            f"-var=aws_endpoint_url={endpoint_url}",
+        )
+
+    def outputs(self) -> dict[str, Any]:
+        printed = self._run("output", "-json", f"-state={self.state_file}", capture=True)
+        return {name: value["value"] for name, value in json.loads(printed).items()}

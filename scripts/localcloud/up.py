@@ -1,0 +1,166 @@
+"""`make up`: the whole system on this machine, from the same Terraform and zips as AWS.
+
+Order: emulator -> terraform apply -> Lambda runtime (workers, event-source pollers)
+-> REST and WebSocket front doors -> demo data -> `.local/endpoints.json`. Runs until
+interrupted, then stops everything it started (in reverse order).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from localcloud.emulator import LOCAL_REGION, MotoServer, aws_environment
+from localcloud.invoker import LocalInvoker
+from localcloud.pollers import EventSourcePollers
+from localcloud.rest_gateway import RestGateway
+from localcloud.seed import seed_demo_data
+from localcloud.terraform_runner import LocalTerraform
+from localcloud.websocket_gateway import WebSocketGateway
+
+ROOT = Path(__file__).resolve().parents[2]
+STATE_DIR = ROOT / ".local"
+ENDPOINTS_FILE = STATE_DIR / "endpoints.json"
+
+
+@dataclass
+class Ports:
+    """Fixed ports make URLs stable across runs; 0 picks a free one."""
+
+    emulator: int = int(os.environ.get("LOCALCLOUD_EMULATOR_PORT", "0"))
+    rest: int = int(os.environ.get("LOCALCLOUD_REST_PORT", "0"))
+    websocket: int = int(os.environ.get("LOCALCLOUD_WEBSOCKET_PORT", "0"))
+    connections: int = int(os.environ.get("LOCALCLOUD_CONNECTIONS_PORT", "0"))
+
+
+@dataclass
+class LocalCloud:
+    ports: Ports = field(default_factory=Ports)
+    seed: bool = True
+    say: Callable[[str], None] = print
+    _stack: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
+
+    def start(self) -> dict[str, Any]:
+        """Brings everything up and returns what goes into endpoints.json."""
+        started = time.monotonic()
+        STATE_DIR.mkdir(exist_ok=True)
+        (STATE_DIR / "logs").mkdir(exist_ok=True)
+        ENDPOINTS_FILE.unlink(missing_ok=True)
+        try:
+            endpoints = self._start(started)
+        except BaseException:
+            self.stop()
+            raise
+        ENDPOINTS_FILE.write_text(json.dumps(endpoints, indent=2, sort_keys=True) + "\n")
+        return endpoints
+
+    def _step(self, label: str) -> contextlib.AbstractContextManager[None]:
+        @contextlib.contextmanager
+        def timed() -> Iterator[None]:
+            began = time.monotonic()
+            self.say(f"  {label} ...")
+            yield
+            self.say(f"  {label}: done in {time.monotonic() - began:.1f}s")
+
+        return timed()
+
+    def _start(self, started: float) -> dict[str, Any]:
+        with self._step("emulator (moto server)"):
+            moto = MotoServer(port=self.ports.emulator, log_path=STATE_DIR / "logs" / "moto.log")
+            self._stack.callback(moto.stop)
+            moto.start()
+            os.environ.update(aws_environment(moto.endpoint_url))
+
+        terraform = LocalTerraform(
+            state_file=STATE_DIR / "terraform.tfstate",
+            log_file=STATE_DIR / "logs" / "terraform.log",
+        )
+        with self._step("terraform init"):
+            terraform.init()
+        with self._step("terraform apply"):
+            terraform.apply(moto.endpoint_url)
+        outputs = terraform.outputs()
+
+        with self._step("Lambda runtime and front doors"):
+            invoker = LocalInvoker(moto.endpoint_url, outputs.get("region", LOCAL_REGION))
+            self._stack.callback(invoker.shutdown)
+            pollers = EventSourcePollers(invoker.deployment, invoker).start()
+            self._stack.callback(pollers.stop)
+            rest = RestGateway(moto.endpoint_url, invoker, port=self.ports.rest)
+            rest.start()
+            self._stack.callback(rest.stop)
+            websocket = WebSocketGateway(
+                moto.endpoint_url,
+                invoker,
+                port=self.ports.websocket,
+                connections_port=self.ports.connections,
+            )
+            ws_endpoints = websocket.start()
+            self._stack.callback(websocket.stop)
+
+        endpoints: dict[str, Any] = {
+            "rest_url": rest.base_url_for(),
+            "websocket_url": ws_endpoints.websocket_url,
+            "connections_url": ws_endpoints.connections_url,
+            "region": outputs["region"],
+            "aws_endpoint_url": moto.endpoint_url,
+            "user_pool_id": outputs["user_pool_id"],
+            "user_pool_client_id": outputs["user_pool_client_id"],
+            "products_topic_arn": outputs["products_topic_arn"],
+            "products_table_name": outputs["products_table_name"],
+            "function_names": outputs["function_names"],
+            "pids": {"emulator": moto.pid, "runtime": os.getpid()},
+        }
+        if self.seed:
+            with self._step("demo data"):
+                endpoints["demo_users"] = seed_demo_data(endpoints)
+        endpoints["ready_seconds"] = round(time.monotonic() - started, 1)
+        return endpoints
+
+    def stop(self) -> None:
+        self._stack.close()
+        ENDPOINTS_FILE.unlink(missing_ok=True)
+
+
+def _print_endpoints(endpoints: dict[str, Any]) -> None:
+    print("\nThe local cloud is ready in", endpoints["ready_seconds"], "s:")
+    for key in ("rest_url", "websocket_url", "aws_endpoint_url", "user_pool_id"):
+        print(f"  {key:<18} {endpoints[key]}")
+    for user in endpoints.get("demo_users", []):
+        groups = ",".join(user["groups"])
+        print(f"  demo user          {user['username']} / {user['password']} ({groups})")
+    print(f"  (all of it in {ENDPOINTS_FILE.relative_to(ROOT)}; Ctrl-C stops everything)\n")
+
+
+def run(seed: bool = True) -> None:
+    """Foreground: start, print, wait for SIGINT/SIGTERM, stop."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    cloud = LocalCloud(seed=seed)
+    stop_requested = False
+
+    def request_stop(_signum: int, _frame: object) -> None:
+        nonlocal stop_requested
+        stop_requested = True
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, request_stop)
+    print("Starting the local cloud:")
+    try:
+        _print_endpoints(cloud.start())
+        while not stop_requested:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("\nStopping the local cloud ...", file=sys.stderr)
+        cloud.stop()
+        print("Stopped.", file=sys.stderr)
