@@ -8,14 +8,23 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
 
 DEMO_PASSWORD = "Demo-Passw0rd!"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    groups: tuple[str, ...]
+
+
 DEMO_USERS = (
-    {"username": "admin@example.com", "groups": ["admin"]},
-    {"username": "customer@example.com", "groups": ["customer"]},
+    DemoUser("admin@example.com", ("admin",)),
+    DemoUser("customer@example.com", ("customer",)),
 )
 DEMO_PRODUCTS = (
     {
@@ -42,7 +51,7 @@ DEMO_PRODUCTS = (
 )
 
 
-def create_user(cognito: Any, user_pool_id: str, username: str, groups: list[str]) -> None:
+def create_user(cognito: Any, user_pool_id: str, username: str, groups: tuple[str, ...]) -> None:
     cognito.admin_create_user(
         UserPoolId=user_pool_id,
         Username=username,
@@ -56,9 +65,7 @@ def create_user(cognito: Any, user_pool_id: str, username: str, groups: list[str
         UserPoolId=user_pool_id, Username=username, Password=DEMO_PASSWORD, Permanent=True
     )
     for group in groups:
-        cognito.admin_add_user_to_group(
-            UserPoolId=user_pool_id, Username=username, GroupName=group
-        )
+        cognito.admin_add_user_to_group(UserPoolId=user_pool_id, Username=username, GroupName=group)
 
 
 def id_token(cognito: Any, client_id: str, username: str) -> str:
@@ -88,9 +95,11 @@ def seed_demo_data(endpoints: dict[str, Any]) -> list[dict[str, Any]]:
     )
     users = []
     for user in DEMO_USERS:
-        create_user(cognito, endpoints["user_pool_id"], user["username"], list(user["groups"]))
-        users.append({**user, "password": DEMO_PASSWORD})
-    admin_token = id_token(cognito, endpoints["user_pool_client_id"], DEMO_USERS[0]["username"])
+        create_user(cognito, endpoints["user_pool_id"], user.username, user.groups)
+        users.append(
+            {"username": user.username, "password": DEMO_PASSWORD, "groups": list(user.groups)}
+        )
+    admin_token = id_token(cognito, endpoints["user_pool_client_id"], DEMO_USERS[0].username)
     for product in DEMO_PRODUCTS:
         post_json(f"{endpoints['rest_url']}/products", admin_token, product)
     return users
