@@ -1,7 +1,8 @@
 """What the catalog announces: DynamoDB stream records of product items as events.
 
 INSERT -> ProductCreated, MODIFY -> ProductUpdated (with the changed field names),
-REMOVE -> ProductDeleted. SKU guard items and updates that change no catalog field
+REMOVE -> ProductDeleted; reservation items become the stock saga's events
+(``products.stock_events``). SKU guard items and updates that change no catalog field
 announce nothing. The event id is derived from the stream record's id, so a retried
 record is announced with the same id and consumers can drop the duplicate.
 """
@@ -15,6 +16,8 @@ from typing import Any
 
 from products.domain import SERVICE, Product
 from products.repository import correlation_id_of, is_product_item, product_from_item
+from products.stock_events import reservation_event
+from products.stock_repository import is_reservation_item
 from shared.events.envelope import Event, build_event, rfc3339
 
 PRODUCT_CREATED = "ProductCreated"
@@ -46,6 +49,8 @@ def event_id_for(stream_event_id: str) -> str:
 def event_for_record(record: Mapping[str, Any]) -> Event | None:
     """The event a stream record announces (None when it announces nothing)."""
     change = record["dynamodb"]
+    if is_reservation_item(change["Keys"]):
+        return reservation_event(record, event_id_for(record["eventID"]))
     if not is_product_item(change["Keys"]):
         return None
     event_id = event_id_for(record["eventID"])

@@ -1,4 +1,5 @@
-"""The emulator process: moto's server with moto's own Lambda dispatch switched off.
+"""The emulator process: moto's server with moto's own Lambda dispatch switched off and
+DynamoDB requests serialized.
 
 When an SQS queue, a DynamoDB table or a Kinesis stream has an event source mapping,
 moto tries to run the function itself on every write (through Docker, which these
@@ -47,8 +48,31 @@ def disable_moto_lambda_dispatch() -> None:
         model.__init__ = _without_dispatch(model.__init__)  # type: ignore[method-assign]
 
 
+def serialize_dynamodb_requests() -> None:
+    """One DynamoDB request at a time, as the real service's per-item serialization
+    guarantees for what this project relies on.
+
+    moto runs requests unsynchronized: concurrent transactions interleave, and a cancelled
+    one rolls back by restoring a stale copy of the whole table, losing others' writes
+    (stock could be oversold). A single lock makes every request atomic.
+    """
+    import threading
+
+    from moto.dynamodb.responses import DynamoHandler
+
+    lock = threading.Lock()
+    call_action = DynamoHandler.call_action
+
+    def one_at_a_time(self: Any) -> Any:
+        with lock:
+            return call_action(self)
+
+    DynamoHandler.call_action = one_at_a_time  # type: ignore[method-assign]
+
+
 def main(argv: list[str] | None = None) -> None:
     disable_moto_lambda_dispatch()
+    serialize_dynamodb_requests()
     from moto.server import main as moto_main
 
     moto_main(argv if argv is not None else sys.argv[1:])

@@ -1,0 +1,303 @@
+"""Stock reservations in the products table (single table: see docs/conventions.md).
+
+``pk=RESERVATION#<orderId>, sk=RESERVATION`` is an order's reservation. It is written in
+the same transaction as the stock changes it stands for, so it is also the outbox record
+the stream publisher turns into ``StockReserved`` / ``StockReservationFailed`` /
+``StockReleased``: a stock change and its event can never disagree.
+
+- reserve: put the reservation (``attribute_not_exists(pk)``: once per order) and, per
+  line, decrement ``stock`` if the product exists and ``stock >= quantity``, bumping the
+  product's ``version``/``updatedAt`` (so ``ProductUpdated`` flows as for any change);
+- release: move the reservation RESERVED -> RELEASED and increment each line's stock.
+
+Failed conditions come back as the exceptions of ``products.stock``; the service decides
+what they mean. Items written here carry the correlation id (``lastCorrelationId``) and
+the id (``causationId``) of the event that caused them, for the events they produce.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from products.repository import Item, product_key
+from products.stock import (
+    ProductsMissing,
+    Reservation,
+    ReservationChanged,
+    ReservationExists,
+    ReservationStatus,
+    Shortage,
+    ShortageCode,
+    StockCheckFailed,
+    StockLine,
+    Trigger,
+    WriteConflict,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+RESERVATION_SK = "RESERVATION"
+RESERVATION_PREFIX = "RESERVATION#"
+RETENTION = timedelta(days=90)
+"""How long a settled reservation (FAILED, RELEASED, CANCELLED) is kept: far beyond SQS's
+14-day retention plus a DLQ redrive, so no late duplicate can outlive its record. A
+RESERVED one never expires (it may still have to be released)."""
+
+_SETTLED = {ReservationStatus.FAILED, ReservationStatus.RELEASED, ReservationStatus.CANCELLED}
+_BATCH_GET_LIMIT = 100
+_CONDITION_FAILED = "ConditionalCheckFailed"
+_CONFLICT = "TransactionConflict"
+
+_PRODUCT_NAMES = {"#stock": "stock", "#version": "version", "#updated": "updatedAt"}
+
+
+def reservation_key(order_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"{RESERVATION_PREFIX}{order_id}"}, "sk": {"S": RESERVATION_SK}}
+
+
+def is_reservation_item(item: Item) -> bool:
+    return bool(item.get("sk", {}).get("S") == RESERVATION_SK)
+
+
+def reservation_to_item(reservation: Reservation, trigger: Trigger) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        **reservation_key(reservation.order_id),
+        "orderId": {"S": reservation.order_id},
+        "status": {"S": reservation.status.value},
+        "lines": {"L": [_line_value(line) for line in reservation.lines]},
+        "createdAt": {"S": reservation.created_at},
+        "updatedAt": {"S": reservation.released_at or reservation.created_at},
+        **_trigger_attributes(trigger),
+    }
+    if reservation.shortages:
+        item["reasons"] = {"L": [_shortage_value(s) for s in reservation.shortages]}
+    if reservation.released_at:
+        item["releasedAt"] = {"S": reservation.released_at}
+    if reservation.status in _SETTLED:
+        item["expiresAt"] = {"N": _expiry(reservation.released_at or reservation.created_at)}
+    return item
+
+
+def reservation_from_item(item: Item) -> Reservation:
+    return Reservation(
+        order_id=item["orderId"]["S"],
+        status=ReservationStatus(item["status"]["S"]),
+        lines=tuple(
+            StockLine(line["M"]["productId"]["S"], int(line["M"]["quantity"]["N"]))
+            for line in item.get("lines", {}).get("L", [])
+        ),
+        created_at=item["createdAt"]["S"],
+        shortages=tuple(
+            Shortage(
+                product_id=reason["M"]["productId"]["S"],
+                code=ShortageCode(reason["M"]["code"]["S"]),
+                requested=int(reason["M"]["requested"]["N"]),
+                available=int(reason["M"]["available"]["N"]),
+            )
+            for reason in item.get("reasons", {}).get("L", [])
+        ),
+        released_at=item.get("releasedAt", {}).get("S"),
+    )
+
+
+def causation_id_of(item: Item) -> str | None:
+    value = item.get("causationId", {}).get("S")
+    return str(value) if value else None
+
+
+class DynamoDBStockRepository:
+    def __init__(self, table_name: str, client: DynamoDBClient) -> None:
+        self._table = table_name
+        self._client = client
+
+    def reservation(self, order_id: str) -> Reservation | None:
+        response = self._client.get_item(
+            TableName=self._table, Key=reservation_key(order_id), ConsistentRead=True
+        )
+        item = response.get("Item")
+        return reservation_from_item(item) if item else None
+
+    def stock_levels(self, product_ids: Sequence[str]) -> dict[str, int | None]:
+        """Units on hand per product (None: no such product), read consistently."""
+        levels: dict[str, int | None] = dict.fromkeys(product_ids)
+        for start in range(0, len(product_ids), _BATCH_GET_LIMIT):
+            keys = [product_key(pid) for pid in product_ids[start : start + _BATCH_GET_LIMIT]]
+            request: Mapping[str, Any] = {
+                self._table: {
+                    "Keys": keys,
+                    "ConsistentRead": True,
+                    "ProjectionExpression": "id, #stock",
+                    "ExpressionAttributeNames": {"#stock": "stock"},
+                }
+            }
+            while request:
+                response = self._client.batch_get_item(RequestItems=request)
+                for item in response.get("Responses", {}).get(self._table, []):
+                    levels[item["id"]["S"]] = int(item["stock"]["N"])
+                request = response.get("UnprocessedKeys") or {}
+        return levels
+
+    def reserve(self, reservation: Reservation, trigger: Trigger) -> None:
+        """Writes the RESERVED ``reservation`` and takes its lines from stock, all or
+        nothing. Raises ReservationExists, StockCheckFailed or WriteConflict."""
+        now = reservation.created_at
+        writes: list[TransactWriteItemTypeDef] = [self._put_new(reservation, trigger)]
+        writes += [
+            self._change_stock(line.product_id, -line.quantity, now, trigger)
+            for line in reservation.lines
+        ]
+        reasons = self._transact(writes)
+        if reasons is None:
+            return
+        if reasons[0] == _CONDITION_FAILED:
+            raise ReservationExists(reservation.order_id)
+        if _CONDITION_FAILED in reasons[1:]:
+            raise StockCheckFailed(reservation.order_id)
+        raise WriteConflict(reservation.order_id)
+
+    def add(self, reservation: Reservation, trigger: Trigger) -> None:
+        """Records a reservation that changes no stock (FAILED, CANCELLED), unless the
+        order already has one (ReservationExists)."""
+        reasons = self._transact([self._put_new(reservation, trigger)])
+        if reasons is None:
+            return
+        if reasons[0] == _CONDITION_FAILED:
+            raise ReservationExists(reservation.order_id)
+        raise WriteConflict(reservation.order_id)
+
+    def release(
+        self,
+        released: Reservation,
+        trigger: Trigger,
+        skip: Iterable[str] = (),
+    ) -> None:
+        """Moves the reservation from RESERVED to ``released`` and puts its lines back in
+        stock, except the products in ``skip`` (deleted meanwhile). Raises
+        ReservationChanged (no longer RESERVED), ProductsMissing or WriteConflict."""
+        assert released.released_at is not None
+        now = released.released_at
+        skipped = set(skip)
+        restocked = [line for line in released.lines if line.product_id not in skipped]
+        settle: TransactWriteItemTypeDef = {
+            "Update": {
+                "TableName": self._table,
+                "Key": reservation_key(released.order_id),
+                "UpdateExpression": (
+                    "SET #status = :released, releasedAt = :now, #updated = :now, "
+                    "expiresAt = :expires, lastCorrelationId = :correlation, "
+                    "causationId = :causation"
+                ),
+                "ConditionExpression": "#status = :reserved",
+                "ExpressionAttributeNames": {"#status": "status", "#updated": "updatedAt"},
+                "ExpressionAttributeValues": {
+                    ":released": {"S": ReservationStatus.RELEASED.value},
+                    ":reserved": {"S": ReservationStatus.RESERVED.value},
+                    ":now": {"S": now},
+                    ":expires": {"N": _expiry(now)},
+                    ":correlation": {"S": trigger.correlation_id},
+                    ":causation": {"S": trigger.event_id},
+                },
+            }
+        }
+        writes = [settle] + [
+            self._change_stock(line.product_id, line.quantity, now, trigger) for line in restocked
+        ]
+        reasons = self._transact(writes)
+        if reasons is None:
+            return
+        if reasons[0] == _CONDITION_FAILED:
+            raise ReservationChanged(released.order_id)
+        missing = [
+            line.product_id
+            for line, reason in zip(restocked, reasons[1:], strict=True)
+            if reason == _CONDITION_FAILED
+        ]
+        if missing:
+            raise ProductsMissing(missing)
+        raise WriteConflict(released.order_id)
+
+    def _put_new(self, reservation: Reservation, trigger: Trigger) -> TransactWriteItemTypeDef:
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": reservation_to_item(reservation, trigger),
+                "ConditionExpression": "attribute_not_exists(pk)",
+            }
+        }
+
+    def _change_stock(
+        self, product_id: str, delta: int, now: str, trigger: Trigger
+    ) -> TransactWriteItemTypeDef:
+        """Adds ``delta`` to the product's stock as a new version of it; a decrement is
+        conditional on enough stock. The product must exist (it may have been deleted)."""
+        condition = "attribute_exists(pk)"
+        if delta < 0:
+            condition += " AND #stock >= :needed"
+        values: dict[str, Any] = {
+            ":delta": {"N": str(delta)},
+            ":one": {"N": "1"},
+            ":now": {"S": now},
+            ":correlation": {"S": trigger.correlation_id},
+        }
+        if delta < 0:
+            values[":needed"] = {"N": str(-delta)}
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": product_key(product_id),
+                "UpdateExpression": (
+                    "SET #stock = #stock + :delta, #version = #version + :one, "
+                    "#updated = :now, lastCorrelationId = :correlation"
+                ),
+                "ConditionExpression": condition,
+                "ExpressionAttributeNames": _PRODUCT_NAMES,
+                "ExpressionAttributeValues": values,
+            }
+        }
+
+    def _transact(self, writes: list[TransactWriteItemTypeDef]) -> list[str] | None:
+        """Runs ``writes`` as one transaction: None when it commits, else the cancellation
+        reason code of each write ("None" for those that were fine)."""
+        try:
+            self._client.transact_write_items(TransactItems=writes)
+        except self._client.exceptions.TransactionCanceledException as error:
+            cancelled = error.response.get("CancellationReasons", [])
+            reasons = [reason.get("Code") or "None" for reason in cancelled]
+            if len(reasons) != len(writes):
+                raise
+            if _CONDITION_FAILED not in reasons and _CONFLICT not in reasons:
+                raise  # throttling, validation...: let the caller's retry policy see it
+            return reasons
+        return None
+
+
+def _line_value(line: StockLine) -> dict[str, Any]:
+    return {"M": {"productId": {"S": line.product_id}, "quantity": {"N": str(line.quantity)}}}
+
+
+def _shortage_value(shortage: Shortage) -> dict[str, Any]:
+    return {
+        "M": {
+            "productId": {"S": shortage.product_id},
+            "code": {"S": shortage.code.value},
+            "requested": {"N": str(shortage.requested)},
+            "available": {"N": str(shortage.available)},
+        }
+    }
+
+
+def _trigger_attributes(trigger: Trigger) -> dict[str, Any]:
+    return {
+        "lastCorrelationId": {"S": trigger.correlation_id},
+        "causationId": {"S": trigger.event_id},
+    }
+
+
+def _expiry(now: str) -> str:
+    """``expiresAt`` (epoch seconds) of a reservation settled at ``now`` (RFC 3339)."""
+    settled = datetime.fromisoformat(now.replace("Z", "+00:00"))
+    return str(int((settled + RETENTION).timestamp()))

@@ -1,0 +1,370 @@
+"""Reserving and releasing stock against DynamoDB (moto): all or nothing, exactly once,
+never oversold."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+
+from products import stock_consumer
+from products.domain import Money, ProductChanges
+from products.repository import DynamoDBProductRepository, product_key
+from products.service import NewProduct, ProductService
+from products.stock import StockContention, StockLine, Trigger
+from products.stock_repository import DynamoDBStockRepository, reservation_key
+from products.stock_service import Outcome, RetryPolicy, StockService
+
+TABLE = "ecommerce-test-products"
+PLACED = Trigger(event_id="7e1d0c4b-2a3f-4b5c-8d6e-9f0a1b2c3d4e", correlation_id="flow-order")
+CANCELLED = Trigger(event_id="8f2e1d5c-3b4a-4c6d-9e7f-0a1b2c3d4e5f", correlation_id="flow-cancel")
+
+
+@dataclass
+class Shop:
+    """The products table with a catalog to reserve from, and the stock service over it."""
+
+    client: Any
+    service: StockService
+
+    def add_product(self, stock: int, sku: str | None = None) -> str:
+        catalog = ProductService(DynamoDBProductRepository(TABLE, self.client))
+        draft = NewProduct(
+            sku=sku or f"SKU-{uuid.uuid4().hex[:8]}",
+            name="Mug",
+            description="",
+            price=Money(1290, "EUR"),
+            stock=stock,
+        )
+        return catalog.create(draft).id
+
+    def product(self, product_id: str) -> dict[str, Any]:
+        return dict(self.client.get_item(TableName=TABLE, Key=product_key(product_id))["Item"])
+
+    def stock_of(self, product_id: str) -> int:
+        return int(self.product(product_id)["stock"]["N"])
+
+    def reservation(self, order_id: str) -> dict[str, Any] | None:
+        response = self.client.get_item(TableName=TABLE, Key=reservation_key(order_id))
+        item = response.get("Item")
+        return dict(item) if item else None
+
+    def status_of(self, order_id: str) -> str | None:
+        item = self.reservation(order_id)
+        return item["status"]["S"] if item else None
+
+    def delete_product(self, product_id: str) -> None:
+        ProductService(DynamoDBProductRepository(TABLE, self.client)).delete(product_id)
+
+
+def no_sleep(_seconds: float) -> None:
+    return None
+
+
+@pytest.fixture
+def shop(products_table: dict[str, Any]) -> Iterator[Shop]:  # noqa: ARG001 (creates it)
+    stock_consumer.service.cache_clear()
+    stock_consumer.consumer.cache_clear()
+    client = boto3.client("dynamodb")
+    yield Shop(client, StockService(DynamoDBStockRepository(TABLE, client), sleep=no_sleep))
+    stock_consumer.service.cache_clear()
+    stock_consumer.consumer.cache_clear()
+
+
+def new_order() -> str:
+    return str(uuid.uuid4())
+
+
+def test_every_line_is_reserved_in_one_go(shop: Shop) -> None:
+    mug, cup = shop.add_product(stock=5), shop.add_product(stock=3)
+    order = new_order()
+
+    outcome = shop.service.reserve(
+        order, [StockLine(mug, 2), StockLine(cup, 3), StockLine(mug, 1)], PLACED
+    )
+
+    assert outcome is Outcome.RESERVED
+    assert (shop.stock_of(mug), shop.stock_of(cup)) == (2, 0)
+    item = shop.reservation(order)
+    assert item is not None
+    assert item["status"] == {"S": "RESERVED"}
+    assert [
+        (line["M"]["productId"]["S"], line["M"]["quantity"]["N"]) for line in item["lines"]["L"]
+    ] == [
+        (mug, "3"),
+        (cup, "3"),
+    ]
+    assert item["lastCorrelationId"] == {"S": "flow-order"}
+    assert item["causationId"] == {"S": PLACED.event_id}
+    assert "expiresAt" not in item  # a live reservation must stay until it is released
+
+
+def test_a_reservation_is_a_new_version_of_each_product(shop: Shop) -> None:
+    mug = shop.add_product(stock=5)
+    before = shop.product(mug)
+
+    shop.service.reserve(new_order(), [StockLine(mug, 2)], PLACED)
+
+    after = shop.product(mug)
+    assert after["version"] == {"N": "2"}
+    assert after["updatedAt"]["S"] > before["updatedAt"]["S"]
+    assert after["lastCorrelationId"] == {"S": "flow-order"}  # ProductUpdated joins the flow
+    assert {
+        k: v
+        for k, v in after.items()
+        if k not in {"stock", "version", "updatedAt", "lastCorrelationId"}
+    } == {
+        k: v
+        for k, v in before.items()
+        if k not in {"stock", "version", "updatedAt", "lastCorrelationId"}
+    }
+
+
+def test_one_short_line_reserves_nothing_and_says_why(shop: Shop) -> None:
+    mug, cup = shop.add_product(stock=5), shop.add_product(stock=1)
+    missing = str(uuid.uuid4())
+    order = new_order()
+
+    outcome = shop.service.reserve(
+        order, [StockLine(mug, 2), StockLine(cup, 3), StockLine(missing, 1)], PLACED
+    )
+
+    assert outcome is Outcome.FAILED
+    assert (shop.stock_of(mug), shop.stock_of(cup)) == (5, 1)  # untouched
+    assert shop.product(mug)["version"] == {"N": "1"}
+    item = shop.reservation(order)
+    assert item is not None
+    assert item["status"] == {"S": "FAILED"}
+    reasons = [
+        {name: next(iter(value.values())) for name, value in reason["M"].items()}
+        for reason in item["reasons"]["L"]
+    ]
+    assert reasons == [
+        {"productId": cup, "code": "INSUFFICIENT_STOCK", "requested": "3", "available": "1"},
+        {"productId": missing, "code": "UNKNOWN_PRODUCT", "requested": "1", "available": "0"},
+    ]
+    assert "expiresAt" in item
+
+
+def test_an_unknown_product_alone_fails_the_order(shop: Shop) -> None:
+    order = new_order()
+
+    assert shop.service.reserve(order, [StockLine(str(uuid.uuid4()), 1)], PLACED) is Outcome.FAILED
+    assert shop.status_of(order) == "FAILED"
+
+
+def test_a_redelivered_order_is_reserved_once(shop: Shop) -> None:
+    mug = shop.add_product(stock=5)
+    order = new_order()
+
+    first = shop.service.reserve(order, [StockLine(mug, 2)], PLACED)
+    again = shop.service.reserve(order, [StockLine(mug, 2)], PLACED)
+
+    assert (first, again) == (Outcome.RESERVED, Outcome.NOTHING_TO_DO)
+    assert shop.stock_of(mug) == 3
+    assert shop.product(mug)["version"] == {"N": "2"}
+
+
+def test_a_redelivered_failed_order_stays_failed_even_when_stock_arrives(shop: Shop) -> None:
+    mug = shop.add_product(stock=1)
+    order = new_order()
+    shop.service.reserve(order, [StockLine(mug, 2)], PLACED)
+    ProductService(DynamoDBProductRepository(TABLE, shop.client)).update(
+        mug, 1, ProductChanges(stock=10)
+    )
+
+    assert shop.service.reserve(order, [StockLine(mug, 2)], PLACED) is Outcome.NOTHING_TO_DO
+    assert shop.status_of(order) == "FAILED"
+    assert shop.stock_of(mug) == 10
+
+
+def test_a_cancelled_order_gets_its_stock_back_exactly_once(shop: Shop) -> None:
+    mug, cup = shop.add_product(stock=5), shop.add_product(stock=3)
+    order = new_order()
+    shop.service.reserve(order, [StockLine(mug, 2), StockLine(cup, 1)], PLACED)
+
+    first = shop.service.release(order, [StockLine(mug, 2), StockLine(cup, 1)], CANCELLED)
+    again = shop.service.release(order, [StockLine(mug, 2), StockLine(cup, 1)], CANCELLED)
+    placed_again = shop.service.reserve(order, [StockLine(mug, 2)], PLACED)
+
+    assert (first, again, placed_again) == (
+        Outcome.RELEASED,
+        Outcome.NOTHING_TO_DO,
+        Outcome.NOTHING_TO_DO,
+    )
+    assert (shop.stock_of(mug), shop.stock_of(cup)) == (5, 3)
+    assert shop.product(mug)["version"] == {"N": "3"}  # reserved, then released
+    item = shop.reservation(order)
+    assert item is not None
+    assert item["status"] == {"S": "RELEASED"}
+    assert item["lastCorrelationId"] == {"S": "flow-cancel"}
+    assert item["causationId"] == {"S": CANCELLED.event_id}
+    assert "releasedAt" in item
+    assert "expiresAt" in item
+
+
+def test_a_cancel_that_overtakes_its_order_blocks_the_reservation(shop: Shop) -> None:
+    mug = shop.add_product(stock=5)
+    order = new_order()
+
+    cancelled = shop.service.release(order, [StockLine(mug, 2)], CANCELLED)
+    placed = shop.service.reserve(order, [StockLine(mug, 2)], PLACED)
+
+    assert (cancelled, placed) == (Outcome.CANCELLED_FIRST, Outcome.NOTHING_TO_DO)
+    assert shop.stock_of(mug) == 5
+    assert shop.status_of(order) == "CANCELLED"
+    assert shop.service.release(order, [], CANCELLED) is Outcome.NOTHING_TO_DO
+
+
+def test_cancelling_a_failed_reservation_releases_nothing(shop: Shop) -> None:
+    mug = shop.add_product(stock=1)
+    order = new_order()
+    shop.service.reserve(order, [StockLine(mug, 2)], PLACED)
+
+    assert shop.service.release(order, [StockLine(mug, 2)], CANCELLED) is Outcome.NOTHING_TO_DO
+    assert shop.stock_of(mug) == 1
+    assert shop.status_of(order) == "FAILED"
+
+
+def test_a_product_deleted_meanwhile_is_skipped_but_the_rest_is_released(shop: Shop) -> None:
+    mug, cup = shop.add_product(stock=5), shop.add_product(stock=3)
+    order = new_order()
+    shop.service.reserve(order, [StockLine(mug, 2), StockLine(cup, 1)], PLACED)
+    shop.delete_product(mug)
+
+    outcome = shop.service.release(order, [], CANCELLED)
+
+    assert outcome is Outcome.RELEASED
+    assert shop.stock_of(cup) == 3
+    assert shop.client.get_item(TableName=TABLE, Key=product_key(mug)).get("Item") is None
+    assert shop.status_of(order) == "RELEASED"
+
+
+def conflict(client: Any, writes: int) -> Exception:
+    exception: Exception = client.exceptions.TransactionCanceledException(
+        {
+            "Error": {"Code": "TransactionCanceledException", "Message": "conflict"},
+            "CancellationReasons": [{"Code": "TransactionConflict"}]
+            + [{"Code": "None"}] * (writes - 1),
+        },
+        "TransactWriteItems",
+    )
+    return exception
+
+
+def test_a_transaction_conflict_is_retried_not_reported_as_a_shortage(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mug = shop.add_product(stock=5)
+    order = new_order()
+    transact = shop.client.transact_write_items
+    attempts: list[int] = []
+    naps: list[float] = []
+
+    def conflicting_twice(**request: Any) -> Any:
+        attempts.append(len(request["TransactItems"]))
+        if len(attempts) <= 2:
+            raise conflict(shop.client, len(request["TransactItems"]))
+        return transact(**request)
+
+    monkeypatch.setattr(shop.client, "transact_write_items", conflicting_twice)
+    service = StockService(DynamoDBStockRepository(TABLE, shop.client), sleep=naps.append)
+
+    assert service.reserve(order, [StockLine(mug, 2)], PLACED) is Outcome.RESERVED
+    assert service.release(order, [], CANCELLED) is Outcome.RELEASED
+    assert len(attempts) == 4
+    assert len(naps) == 2
+    assert shop.stock_of(mug) == 5
+
+
+def test_endless_conflicts_give_up_so_the_queue_retries_later(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mug = shop.add_product(stock=5)
+
+    def always_conflicting(**request: Any) -> Any:
+        raise conflict(shop.client, len(request["TransactItems"]))
+
+    monkeypatch.setattr(shop.client, "transact_write_items", always_conflicting)
+    service = StockService(
+        DynamoDBStockRepository(TABLE, shop.client), retry=RetryPolicy(attempts=3), sleep=no_sleep
+    )
+
+    with pytest.raises(StockContention):
+        service.reserve(new_order(), [StockLine(mug, 1)], PLACED)
+    assert shop.stock_of(mug) == 5
+
+
+@pytest.fixture
+def serializable_dynamodb(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """moto's DynamoDB as the real one behaves under concurrency.
+
+    moto runs each request unsynchronized: concurrent transactions interleave and a
+    rolled-back one restores a stale copy of the whole table, losing others' writes.
+    Real DynamoDB serializes them, and cancels a transaction that collides with one in
+    flight (TransactionConflict). So: one request at a time, and the first transaction
+    of every order is cancelled as conflicting, to race the retry path too.
+    """
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.responses import DynamoHandler
+
+    lock = threading.Lock()
+    call_action = DynamoHandler.call_action
+    transact = DynamoDBBackend.transact_write_items
+    seen: Counter[str] = Counter()
+
+    def one_at_a_time(self: Any) -> Any:
+        with lock:
+            return call_action(self)
+
+    def conflicting_first(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        from moto.dynamodb.exceptions import TransactionCanceledException
+
+        key = next(iter(transact_items[0].values())).get("Item", {}).get("pk", {}).get("S", "")
+        if key.startswith("RESERVATION#"):
+            seen[key] += 1
+        if seen[key] == 1:
+            raise TransactionCanceledException(
+                [("TransactionConflict", "Transaction is ongoing for the item", None)]
+                + [(None, None, None)] * (len(transact_items) - 1)
+            )
+        transact(self, transact_items)
+
+    monkeypatch.setattr(DynamoHandler, "call_action", one_at_a_time)
+    monkeypatch.setattr(DynamoDBBackend, "transact_write_items", conflicting_first)
+    return seen
+
+
+def test_racing_orders_never_oversell(shop: Shop, serializable_dynamodb: Counter[str]) -> None:
+    mug = shop.add_product(stock=10)
+    orders = [new_order() for _ in range(30)]
+    service = StockService(DynamoDBStockRepository(TABLE, shop.client))  # real backoff
+    start = threading.Barrier(len(orders))
+    outcomes: dict[str, Outcome] = {}
+    errors: list[BaseException] = []
+
+    def place(order: str) -> None:
+        start.wait()
+        try:
+            outcomes[order] = service.reserve(order, [StockLine(mug, 1)], PLACED)
+        except BaseException as error:  # reported below, not lost in the thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=place, args=(order,)) for order in orders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert Counter(outcomes.values()) == {Outcome.RESERVED: 10, Outcome.FAILED: 20}
+    assert Counter(shop.status_of(order) for order in orders) == {"RESERVED": 10, "FAILED": 20}
+    assert shop.stock_of(mug) == 0
+    assert shop.product(mug)["version"] == {"N": "11"}
+    assert all(count >= 2 for count in serializable_dynamodb.values())  # all retried a conflict
