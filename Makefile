@@ -30,8 +30,8 @@ lint: generate ## ruff and mypy
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy functions scripts
 
-unit: generate ## unit tests (moto, no network)
-	$(PY) -m pytest -q tests/unit
+unit: generate ## unit tests (moto) and the local cloud's own tests
+	$(PY) -m pytest -q -n 2 tests/unit tests/localcloud
 
 contracts: generate ## schema contract checks and the event catalog's freshness
 	$(PY) scripts/contracts/check.py
