@@ -54,15 +54,23 @@ def error_response(
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
 
 
+def field_path(location: Any) -> str:
+    """A pydantic error location as a client-facing path: ``body.lines[1].quantity``."""
+    path = ""
+    for part in location:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}" if path else str(part)
+    return path
+
+
 def validation_fields(errors: Any) -> list[FieldError]:
     """Pydantic/Powertools error entries as client-facing field names (``body.price.amount``)."""
     fields: list[FieldError] = []
     for entry in errors:
-        location = [str(part) for part in entry.get("loc", ())]
         if entry.get("type") == "json_invalid":
             fields.append(FieldError("body", "the body is not valid JSON"))
             continue
-        fields.append(FieldError(".".join(location) or "request", str(entry.get("msg", "invalid"))))
+        location = field_path(entry.get("loc", ())) or "request"
+        fields.append(FieldError(location, str(entry.get("msg", "invalid"))))
     return fields
 
 

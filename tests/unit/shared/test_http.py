@@ -9,7 +9,13 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from pydantic import BaseModel, Field
 
 from shared.errors import Conflict, NotFound
-from shared.http import authorize, current_principal, register_error_handlers, resolve
+from shared.http import (
+    authorize,
+    current_principal,
+    field_path,
+    register_error_handlers,
+    resolve,
+)
 from tests.unit.helpers import (
     HttpResponse,
     cognito_claims,
@@ -127,3 +133,16 @@ def test_the_correlation_id_is_taken_from_the_request_and_echoed() -> None:
     assert lowercase.header("X-Correlation-Id") == "flow-43"
     assert generated.header("X-Correlation-Id") == "req-7"
     assert unsafe.header("X-Correlation-Id") == "r-8"
+
+
+@pytest.mark.parametrize(
+    ("location", "path"),
+    [
+        (("body", "price", "amount"), "body.price.amount"),
+        (("body", "lines", 1, "productId"), "body.lines[1].productId"),
+        (("query", "limit"), "query.limit"),
+        ((), ""),
+    ],
+)
+def test_field_paths_name_list_items_by_index(location: tuple[Any, ...], path: str) -> None:
+    assert field_path(location) == path
