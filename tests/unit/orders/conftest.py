@@ -10,10 +10,10 @@ from typing import Any
 
 import boto3
 import pytest
+
 from orders import api, idempotency, projection_consumer, stock_consumer, stream_publisher
 from orders.catalog import DynamoDBCatalog, ProductSeen
 from orders.domain import Money
-
 from shared import aws
 from tests.unit.helpers import (
     HttpResponse,

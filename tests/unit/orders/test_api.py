@@ -8,9 +8,9 @@ from typing import Any
 
 import boto3
 import pytest
+
 from orders import stock_consumer
 from orders.paging import encode_token
-
 from tests.unit.helpers import lambda_context
 from tests.unit.orders.conftest import TABLE, Caller, Product, User, sqs_event, table_item
 from tests.unit.orders.saga import stock_failed, stock_reserved

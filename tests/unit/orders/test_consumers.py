@@ -11,10 +11,10 @@ from typing import Any
 import boto3
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+
 from orders import projection_consumer, stock_consumer
 from orders.catalog import DynamoDBCatalog
 from orders.repository import DynamoDBOrderRepository
-
 from shared.events.consumer import EventConsumer
 from tests.unit.helpers import lambda_context
 from tests.unit.orders.conftest import TABLE, Caller, Product, User, sqs_event, table_item

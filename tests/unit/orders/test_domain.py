@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from orders.domain import (
     CatalogProduct,
     InvalidTransition,
@@ -17,7 +18,6 @@ from orders.domain import (
     require_contact_email,
 )
 from orders.items import order_from_item, order_to_item
-
 from shared.errors import BadRequest
 
 MUG = CatalogProduct("p-mug", "MUG-1", "Blue mug", Money(1290, "EUR"))

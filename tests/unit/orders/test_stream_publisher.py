@@ -14,9 +14,9 @@ from typing import Any
 import boto3
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+
 from orders import stream_publisher
 from orders.events import event_for_record, event_id_for
-
 from shared.contracts import validate_event
 from tests.unit.conftest import Topic
 from tests.unit.helpers import item_change, lambda_context, stream_event

@@ -1,0 +1,56 @@
+"""The invoices functions' settings, read from their environment (set by Terraform)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+
+from invoices.domain import Party, TaxRate
+
+TABLE_ENV = "INVOICES_TABLE_NAME"
+BUCKET_ENV = "INVOICES_BUCKET_NAME"
+TAX_RATE_ENV = "TAX_RATE_BASIS_POINTS"
+SELLER_ENV = "INVOICE_SELLER"
+DOWNLOAD_TTL_ENV = "DOWNLOAD_URL_TTL_SECONDS"
+
+DEFAULT_DOWNLOAD_TTL_SECONDS = 300
+MAX_DOWNLOAD_TTL_SECONDS = 3600
+
+
+def table_name(environ: Mapping[str, str] = os.environ) -> str:
+    return environ[TABLE_ENV]
+
+
+def bucket_name(environ: Mapping[str, str] = os.environ) -> str:
+    return environ[BUCKET_ENV]
+
+
+def tax_rate(environ: Mapping[str, str] = os.environ) -> TaxRate:
+    """``TAX_RATE_BASIS_POINTS``: 2000 is 20 %; required (0 is a valid rate, not a default)."""
+    return TaxRate(int(environ[TAX_RATE_ENV]))
+
+
+def seller(environ: Mapping[str, str] = os.environ) -> Party:
+    """``INVOICE_SELLER``, JSON: ``{"name": "...", "address": ["line", ...],
+    "email": "...", "taxId": "..."}`` (``email`` and ``taxId`` optional)."""
+    raw = json.loads(environ[SELLER_ENV])
+    address = raw.get("address", [])
+    if not isinstance(raw.get("name"), str) or not raw["name"].strip():
+        raise ValueError(f"{SELLER_ENV} needs a name")
+    if not isinstance(address, list) or not all(isinstance(line, str) for line in address):
+        raise ValueError(f"{SELLER_ENV}: address is a list of lines")
+    return Party(
+        name=raw["name"].strip(),
+        address=tuple(address),
+        email=raw.get("email") or None,
+        tax_id=raw.get("taxId") or None,
+    )
+
+
+def download_ttl_seconds(environ: Mapping[str, str] = os.environ) -> int:
+    """How long a presigned download URL stays valid (``DOWNLOAD_URL_TTL_SECONDS``)."""
+    seconds = int(environ.get(DOWNLOAD_TTL_ENV) or DEFAULT_DOWNLOAD_TTL_SECONDS)
+    if not 1 <= seconds <= MAX_DOWNLOAD_TTL_SECONDS:
+        raise ValueError(f"{DOWNLOAD_TTL_ENV} must be 1..{MAX_DOWNLOAD_TTL_SECONDS}")
+    return seconds

@@ -1,0 +1,101 @@
+"""Invoice generation (``invoices.generator_consumer.handler``, SQS).
+
+Subscribed to the orders topic for ``OrderConfirmed.v1``: issues the order's invoice (PDF
+in the bucket, metadata in the table). Every message is validated against its contract
+first; a violation goes to the queue's DLQ (``DLQ_URL``) and is not retried.
+
+No per-event-id deduplication is needed: the order's guard item, written in the same
+transaction as the invoice and its number, makes a second delivery reuse the first
+invoice (see ``invoices.service``). ``InvoiceGenerated`` leaves through the table's
+stream, never from here.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from invoices import config
+from invoices.domain import ConfirmedOrder, InvoiceLine, Money, Party
+from invoices.repository import DynamoDBInvoiceRepository
+from invoices.service import InvoiceService, InvoicingPolicy
+from invoices.storage import S3InvoiceStore, s3_client
+from shared import aws
+from shared.events.consumer import EventConsumer
+from shared.events.envelope import Event, event_type
+from shared.observability import lambda_handler, logger, metrics
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+ORDER_CONFIRMED = event_type("orders", "OrderConfirmed")
+
+
+@cache
+def service() -> InvoiceService:
+    policy = InvoicingPolicy(
+        seller=config.seller(), tax_rate=config.tax_rate(), bucket=config.bucket_name()
+    )
+    repository = DynamoDBInvoiceRepository(config.table_name(), aws.dynamodb())
+    return InvoiceService(repository, S3InvoiceStore(s3_client()), policy=policy)
+
+
+def _money(value: dict[str, Any]) -> Money:
+    return Money(value["amount"], value["currency"])
+
+
+def confirmed_order(event: Event) -> ConfirmedOrder:
+    """The invoicing view of a (validated) ``OrderConfirmed.v1`` event."""
+    data = event["data"]
+    address = data["shippingAddress"]
+    address_lines = (
+        address["line1"],
+        address.get("line2"),
+        f"{address['postalCode']} {address['city']}",
+        address["country"],
+    )
+    return ConfirmedOrder(
+        order_id=data["orderId"],
+        customer_id=data["customerId"],
+        customer_email=data["customerEmail"],
+        bill_to=Party(name=address["name"], address=tuple(line for line in address_lines if line)),
+        lines=tuple(
+            InvoiceLine(
+                product_id=line["productId"],
+                sku=line["sku"],
+                name=line["name"],
+                quantity=line["quantity"],
+                unit_price=_money(line["unitPrice"]),
+                line_total=_money(line["lineTotal"]),
+            )
+            for line in data["lines"]
+        ),
+        confirmed_at=data["confirmedAt"],
+        event_id=event["id"],
+        correlation_id=event["correlationid"],
+    )
+
+
+def on_event(event: Event) -> None:
+    if event["type"] != ORDER_CONFIRMED:  # outside the subscription's filter policy
+        logger.warning("Ignoring an event type invoicing does not handle", event_type=event["type"])
+        return
+    invoice = service().invoice_order(confirmed_order(event))
+    logger.info(
+        "Invoice issued",
+        order_id=invoice.order_id,
+        invoice_id=invoice.id,
+        invoice_number=str(invoice.number),
+    )
+    metrics.add_metric(name="InvoicesIssued", unit="Count", value=1)
+
+
+@cache
+def consumer() -> EventConsumer:
+    return EventConsumer(on_event)
+
+
+@lambda_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return consumer()(event, context)

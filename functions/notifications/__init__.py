@@ -1,0 +1,2 @@
+"""Notifications: tells customers what happened to their orders (e-mail through SES now,
+WebSocket pushes later)."""

@@ -1,0 +1,76 @@
+"""E-mail to customers (``notifications.email_consumer.handler``, SQS).
+
+Subscribed to ``OrderConfirmed.v1``, ``OrderRejected.v1`` (orders topic) and
+``InvoiceGenerated.v1`` (invoices topic); which mail each one sends is decided in
+``notifications.messages``. Every message is validated against its contract first; a
+violation goes to the queue's DLQ (``DLQ_URL``) and is not retried. Each event sends at
+most one mail, whatever SQS does (``notifications.send_once``).
+
+Environment: ``SENDER_EMAIL`` (a verified SES identity, optionally ``Name <address>``),
+``NOTIFICATIONS_TABLE_NAME``, ``INVOICE_URL_TEMPLATE`` (``$invoiceId``, ``$orderId``),
+``SHOP_NAME``, ``SES_CONFIGURATION_SET`` (optional).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from notifications.mailer import SesMailer
+from notifications.messages import Settings, email_for
+from notifications.send_once import SendOnce
+from shared import aws
+from shared.events.consumer import EventConsumer
+from shared.events.envelope import Event
+from shared.observability import lambda_handler, logger, metrics
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+TABLE_ENV = "NOTIFICATIONS_TABLE_NAME"
+SENDER_ENV = "SENDER_EMAIL"
+INVOICE_URL_ENV = "INVOICE_URL_TEMPLATE"
+SHOP_NAME_ENV = "SHOP_NAME"
+CONFIGURATION_SET_ENV = "SES_CONFIGURATION_SET"
+CONSUMER = "email"
+
+
+@cache
+def settings() -> Settings:
+    return Settings(
+        shop_name=os.environ.get(SHOP_NAME_ENV) or "The shop",
+        invoice_url_template=os.environ[INVOICE_URL_ENV],
+    )
+
+
+@cache
+def mailer() -> SesMailer:
+    return SesMailer(
+        aws.client("ses"),
+        os.environ[SENDER_ENV],
+        configuration_set=os.environ.get(CONFIGURATION_SET_ENV) or None,
+    )
+
+
+def on_event(event: Event) -> None:
+    email = email_for(event, settings())
+    if email is None:
+        logger.debug("No e-mail for this event", event_type=event["type"])
+        return
+    message_id = mailer().send(email)
+    logger.info(
+        "E-mail sent", event_type=event["type"], order_id=email.reference, ses_id=message_id
+    )
+    metrics.add_metric(name="EmailsSent", unit="Count", value=1)
+
+
+@cache
+def consumer() -> EventConsumer:
+    return EventConsumer(on_event, deduplicator=SendOnce(os.environ[TABLE_ENV], CONSUMER))
+
+
+@lambda_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return consumer()(event, context)

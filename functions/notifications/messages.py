@@ -1,0 +1,104 @@
+"""Which e-mail an event means, in plain Python (no AWS): one e-mail per order outcome.
+
+- ``InvoiceGenerated``: the order is confirmed and invoiced -> "order confirmed", with the
+  invoice number, tax, total and a link to the invoice;
+- ``OrderRejected``: -> "we could not accept your order", with the reasons;
+- ``OrderConfirmed``: no e-mail. Every confirmed order is invoiced, and the confirmation
+  waits for the invoice so that the customer gets one mail carrying everything. (A
+  confirmation whose invoice fails sits in the invoices DLQ, which alarms; redriving it
+  sends the mail.) The subscription stays for the WebSocket pushes to come.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass
+from string import Template
+from typing import Any
+
+from notifications.templating import RenderedEmail, render
+from shared.events.envelope import Event, event_type
+
+INVOICE_GENERATED = event_type("invoices", "InvoiceGenerated")
+ORDER_CONFIRMED = event_type("orders", "OrderConfirmed")
+ORDER_REJECTED = event_type("orders", "OrderRejected")
+
+# ISO 4217 minor units that differ from 2.
+_MINOR_UNITS = {"BHD": 3, "CLP": 0, "ISK": 0, "JOD": 3, "JPY": 0, "KRW": 0, "KWD": 3,
+                "OMR": 3, "TND": 3, "VND": 0}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Settings:
+    shop_name: str
+    invoice_url_template: str
+    """``string.Template`` of the invoice link, with ``$invoiceId`` and ``$orderId``."""
+
+
+@dataclass(frozen=True)
+class Email:
+    to: str
+    content: RenderedEmail
+    reference: str
+    """What the mail is about (order id), for logs."""
+
+
+def format_money(money: Mapping[str, Any]) -> str:
+    """``{"amount": 123456, "currency": "EUR"}`` -> ``"1,234.56 EUR"``."""
+    digits = _MINOR_UNITS.get(money["currency"], 2)
+    whole, fraction = divmod(int(money["amount"]), 10**digits)
+    number = f"{whole:,}" + (f".{fraction:0{digits}d}" if digits else "")
+    return f"{number} {money['currency']}"
+
+
+def describe_reason(reason: Mapping[str, Any]) -> str:
+    product = reason["productId"]
+    if reason["code"] == "UNKNOWN_PRODUCT":
+        return f"product {product} is no longer sold"
+    available = reason["available"]
+    stock = "none is" if available == 0 else f"only {available} {'is' if available == 1 else 'are'}"
+    return f"you asked for {reason['requested']} of product {product}, but {stock} in stock"
+
+
+def email_for(event: Event, settings: Settings) -> Email | None:
+    """The e-mail ``event`` sends (None: this event sends none)."""
+    data = event["data"]
+    if event["type"] == INVOICE_GENERATED:
+        return Email(data["customerEmail"], order_confirmed(data, settings), data["orderId"])
+    if event["type"] == ORDER_REJECTED:
+        return Email(data["customerEmail"], order_rejected(data, settings), data["orderId"])
+    return None
+
+
+def order_confirmed(data: Mapping[str, Any], settings: Settings) -> RenderedEmail:
+    link = Template(settings.invoice_url_template).substitute(
+        invoiceId=data["invoiceId"], orderId=data["orderId"]
+    )
+    return render(
+        "order_confirmed",
+        {
+            "order_id": data["orderId"],
+            "invoice_number": data["invoiceNumber"],
+            "issued_on": data["issuedAt"][:10],
+            "tax": format_money(data["tax"]),
+            "total": format_money(data["total"]),
+            "invoice_url": link,
+            "shop_name": settings.shop_name,
+        },
+    )
+
+
+def order_rejected(data: Mapping[str, Any], settings: Settings) -> RenderedEmail:
+    reasons = [describe_reason(reason) for reason in data["reasons"]]
+    return render(
+        "order_rejected",
+        {
+            "order_id": data["orderId"],
+            "reasons": "\n".join(f"- {reason}" for reason in reasons),
+            "shop_name": settings.shop_name,
+        },
+        html_fragments={
+            "reasons": "\n".join(f"    <li>{html.escape(reason)}</li>" for reason in reasons)
+        },
+    )

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from invoices import config
+from invoices.domain import (
+    InvoiceLine,
+    InvoiceNumber,
+    MixedCurrencies,
+    Money,
+    TaxRate,
+    object_key,
+    totals,
+)
+from invoices.formatting import format_amount, format_date, format_money
+
+
+def line(amount: int, currency: str = "EUR", quantity: int = 1) -> InvoiceLine:
+    return InvoiceLine(
+        "p", "SKU", "Thing", quantity, Money(amount, currency), Money(amount * quantity, currency)
+    )
+
+
+@pytest.mark.parametrize(
+    ("net", "basis_points", "tax"),
+    [
+        (5160, 2000, 1032),
+        (1, 2000, 0),  # 0.2 rounds down
+        (3, 1750, 1),  # 0.525 rounds half up
+        (2, 2500, 1),  # exactly 0.5 rounds up
+        (999, 0, 0),
+        (1000, 10000, 1000),
+    ],
+)
+def test_tax_is_rounded_half_up_to_the_minor_unit(net: int, basis_points: int, tax: int) -> None:
+    assert TaxRate(basis_points).on(Money(net, "EUR")) == Money(tax, "EUR")
+
+
+@pytest.mark.parametrize(
+    ("basis_points", "text"), [(2000, "20%"), (1950, "19.5%"), (825, "8.25%"), (0, "0%")]
+)
+def test_tax_rate_reads_as_a_percentage(basis_points: int, text: str) -> None:
+    assert TaxRate(basis_points).percent == text
+
+
+def test_tax_rate_is_bounded() -> None:
+    with pytest.raises(ValueError, match="basis points"):
+        TaxRate(10001)
+
+
+def test_prices_are_net_and_tax_is_added() -> None:
+    subtotal, tax, total = totals([line(1290, quantity=2), line(650)], TaxRate(2000), "o")
+    assert (subtotal, tax, total) == (Money(3230, "EUR"), Money(646, "EUR"), Money(3876, "EUR"))
+
+
+def test_an_order_in_two_currencies_cannot_be_invoiced() -> None:
+    with pytest.raises(MixedCurrencies):
+        totals([line(100, "EUR"), line(100, "USD")], TaxRate(2000), "o")
+
+
+def test_invoice_numbers_are_zero_padded_per_year_and_parse_back() -> None:
+    number = InvoiceNumber(2026, 123)
+    assert str(number) == "INV-2026-000123"
+    assert InvoiceNumber.parse("INV-2026-000123") == number
+    assert str(InvoiceNumber(2026, 1_234_567)) == "INV-2026-1234567"
+    with pytest.raises(ValueError, match="start at 1"):
+        InvoiceNumber(2026, 0)
+
+
+def test_pdf_key_is_per_customer() -> None:
+    assert object_key("c1", "i1") == "invoices/c1/i1.pdf"
+
+
+@pytest.mark.parametrize(
+    ("money", "text"),
+    [
+        (Money(123456, "EUR"), "1,234.56 EUR"),
+        (Money(5, "EUR"), "0.05 EUR"),
+        (Money(1200, "JPY"), "1,200 JPY"),
+        (Money(1234, "KWD"), "1.234 KWD"),
+    ],
+)
+def test_amounts_use_the_currency_minor_units(money: Money, text: str) -> None:
+    assert format_money(money) == text
+    assert format_amount(money) == text.split(maxsplit=1)[0]
+
+
+def test_dates_read_as_the_utc_day() -> None:
+    assert format_date("2026-03-14T23:59:59.999Z") == "2026-03-14"
+
+
+def test_seller_comes_from_json_settings() -> None:
+    seller = config.seller(
+        {"INVOICE_SELLER": json.dumps({"name": " Shop ", "address": ["a", "b"], "taxId": "X1"})}
+    )
+    assert (seller.name, seller.address, seller.email, seller.tax_id) == (
+        "Shop",
+        ("a", "b"),
+        None,
+        "X1",
+    )
+    with pytest.raises(ValueError, match="name"):
+        config.seller({"INVOICE_SELLER": json.dumps({"address": []})})
+
+
+def test_download_ttl_defaults_to_five_minutes_and_is_bounded() -> None:
+    assert config.download_ttl_seconds({}) == 300
+    assert config.download_ttl_seconds({"DOWNLOAD_URL_TTL_SECONDS": "60"}) == 60
+    with pytest.raises(ValueError, match="DOWNLOAD_URL_TTL_SECONDS"):
+        config.download_ttl_seconds({"DOWNLOAD_URL_TTL_SECONDS": "86400"})
