@@ -1,0 +1,30 @@
+# The whole stack in a real AWS account.
+#
+#   terraform init -backend-config=backend.hcl
+#   terraform apply -var environment=dev
+
+provider "aws" {
+  region = var.region
+
+  default_tags {
+    tags = {
+      Project     = "serverless-ecommerce"
+      Environment = var.environment
+      ManagedBy   = "terraform"
+    }
+  }
+}
+
+module "stack" {
+  source = "../../stack"
+
+  name_prefix                = coalesce(var.name_prefix, "shop-${var.environment}")
+  environment                = var.environment
+  package_dir                = coalesce(var.package_dir, abspath("${path.root}/../../../dist/lambda"))
+  lambda_architecture        = var.lambda_architecture
+  log_retention_days         = var.log_retention_days
+  deletion_protection        = var.environment != "dev"
+  enable_xray_sampling_rule  = true
+  manage_api_gateway_account = var.manage_api_gateway_account
+  alarm_actions              = var.alarm_actions
+}

@@ -1,0 +1,129 @@
+variable "name" {
+  description = "Name of the REST API."
+  type        = string
+
+  validation {
+    condition     = length(var.name) >= 1 && length(var.name) <= 128
+    error_message = "name must be 1-128 characters."
+  }
+}
+
+variable "description" {
+  description = "What the API serves."
+  type        = string
+  default     = ""
+}
+
+variable "stage_name" {
+  description = "Name of the deployed stage (part of the invoke URL)."
+  type        = string
+  default     = "v1"
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9_]{1,128}$", var.stage_name))
+    error_message = "stage_name must be 1-128 letters, digits or '_'."
+  }
+}
+
+variable "user_pool_arns" {
+  description = "Cognito user pools whose ID tokens the authorizer accepts."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.user_pool_arns) > 0
+    error_message = "Give at least one user pool ARN."
+  }
+}
+
+variable "functions" {
+  description = "Lambda functions the routes invoke, by a key the routes refer to."
+  type = map(object({
+    function_name = string
+    invoke_arn    = string
+  }))
+}
+
+variable "routes" {
+  description = <<-EOT
+    Routes keyed by "METHOD /path" (path parameters in braces, at most three path
+    segments), each naming the key of its function in `functions`. Every route is an
+    AWS_PROXY integration; authorization is COGNITO_USER_POOLS unless set to NONE.
+  EOT
+  type = map(object({
+    function      = string
+    authorization = optional(string, "COGNITO_USER_POOLS")
+  }))
+
+  validation {
+    condition = alltrue([
+      for route in keys(var.routes) :
+      can(regex("^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) (/|(/([A-Za-z0-9._-]+|\\{[A-Za-z0-9_]+\\+?\\})){1,3})$", route))
+    ])
+    error_message = "Route keys look like \"GET /products/{id}\": a method, one space, a path of at most three segments."
+  }
+
+  validation {
+    condition     = alltrue([for route in values(var.routes) : contains(["COGNITO_USER_POOLS", "NONE"], route.authorization)])
+    error_message = "authorization must be COGNITO_USER_POOLS or NONE."
+  }
+}
+
+variable "throttling_burst_limit" {
+  description = "Stage-wide burst limit (requests)."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.throttling_burst_limit >= 1
+    error_message = "throttling_burst_limit must be at least 1."
+  }
+}
+
+variable "throttling_rate_limit" {
+  description = "Stage-wide steady-state limit (requests per second)."
+  type        = number
+  default     = 50
+
+  validation {
+    condition     = var.throttling_rate_limit >= 1
+    error_message = "throttling_rate_limit must be at least 1."
+  }
+}
+
+variable "execution_logging_level" {
+  description = "Execution logging of every method (OFF, ERROR or INFO). Anything but OFF needs the account's API Gateway CloudWatch role to be set."
+  type        = string
+  default     = "ERROR"
+
+  validation {
+    condition     = contains(["OFF", "ERROR", "INFO"], var.execution_logging_level)
+    error_message = "execution_logging_level must be OFF, ERROR or INFO."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "Customer-managed KMS key encrypting the access log group."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN."
+  }
+}
+
+variable "log_retention_days" {
+  description = "How long CloudWatch keeps the access logs."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ... 3653)."
+  }
+}
+
+variable "tags" {
+  description = "Tags for every resource of the module."
+  type        = map(string)
+  default     = {}
+}

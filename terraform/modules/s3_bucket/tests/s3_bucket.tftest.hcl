@@ -1,0 +1,72 @@
+mock_provider "aws" {
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+}
+
+variables {
+  name        = "shop-test-invoices-123456789012"
+  kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+}
+
+run "bucket_is_private_encrypted_and_versioned" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      aws_s3_bucket_public_access_block.this.block_public_acls,
+      aws_s3_bucket_public_access_block.this.block_public_policy,
+      aws_s3_bucket_public_access_block.this.ignore_public_acls,
+      aws_s3_bucket_public_access_block.this.restrict_public_buckets,
+    ])
+    error_message = "Every public access path must be blocked."
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_ownership_controls.this.rule).object_ownership == "BucketOwnerEnforced"
+    error_message = "ACLs must be disabled (the bucket owner owns every object)."
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_versioning.this.versioning_configuration).status == "Enabled"
+    error_message = "The bucket must keep versions."
+  }
+
+  assert {
+    condition = one([
+      for rule in aws_s3_bucket_server_side_encryption_configuration.this.rule :
+      one(rule.apply_server_side_encryption_by_default).kms_master_key_id == var.kms_key_arn && rule.bucket_key_enabled
+    ])
+    error_message = "Objects must be encrypted with the customer-managed key, with an S3 Bucket Key."
+  }
+
+  assert {
+    condition     = length(aws_s3_bucket_logging.this) == 0
+    error_message = "Access logging is off unless a log bucket is given."
+  }
+}
+
+run "policy_refuses_requests_without_tls" {
+  command = plan
+
+  assert {
+    condition = anytrue([
+      for statement in jsondecode(aws_s3_bucket_policy.this.policy).Statement :
+      statement.Effect == "Deny" && statement.Condition.Bool["aws:SecureTransport"] == "false"
+    ])
+    error_message = "The bucket policy must deny requests that are not over TLS."
+  }
+}
+
+run "access_logs_go_to_the_given_bucket" {
+  command = plan
+
+  variables {
+    access_log_bucket = "shop-test-access-logs"
+  }
+
+  assert {
+    condition     = aws_s3_bucket_logging.this[0].target_bucket == "shop-test-access-logs"
+    error_message = "Access logs must go to access_log_bucket."
+  }
+}

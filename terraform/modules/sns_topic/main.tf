@@ -1,0 +1,12 @@
+resource "aws_sns_topic" "this" {
+  name              = var.name
+  kms_master_key_id = var.kms_key_arn
+  tags              = var.tags
+}
+
+resource "aws_sns_topic_policy" "this" {
+  count = var.policy == null ? 0 : 1
+
+  arn    = aws_sns_topic.this.arn
+  policy = var.policy
+}

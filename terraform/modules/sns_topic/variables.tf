@@ -1,0 +1,31 @@
+variable "name" {
+  description = "Name of the topic (one per producing service)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9_-]{1,256}$", var.name))
+    error_message = "name must be 1-256 letters, digits, '-' or '_' (standard topics only)."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "Customer-managed KMS key encrypting messages at rest."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN."
+  }
+}
+
+variable "policy" {
+  description = "Topic policy (JSON); null keeps the default policy (owner account only)."
+  type        = string
+  default     = null
+}
+
+variable "tags" {
+  description = "Tags for the topic."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,50 @@
+output "queue_arn" {
+  description = "ARN of the queue (the consumer's event source)."
+  value       = aws_sqs_queue.this.arn
+}
+
+output "queue_url" {
+  description = "URL of the queue."
+  value       = aws_sqs_queue.this.id
+}
+
+output "queue_name" {
+  description = "Name of the queue."
+  value       = aws_sqs_queue.this.name
+}
+
+output "dlq_arn" {
+  description = "ARN of the dead-letter queue (the consumer sends contract violations here)."
+  value       = aws_sqs_queue.dlq.arn
+}
+
+output "dlq_url" {
+  description = "URL of the dead-letter queue (the consumer's DLQ_URL)."
+  value       = aws_sqs_queue.dlq.id
+}
+
+output "subscription_arn" {
+  description = "ARN of the SNS subscription."
+  value       = aws_sns_topic_subscription.this.arn
+}
+
+output "consumer_policy_statements" {
+  description = "IAM statements a consumer function needs on these queues, ready for lambda_function's policy_statements."
+  value = [
+    {
+      sid       = "ConsumeQueue"
+      actions   = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
+      resources = [aws_sqs_queue.this.arn]
+    },
+    {
+      sid       = "SendToDeadLetterQueue"
+      actions   = ["sqs:SendMessage"]
+      resources = [aws_sqs_queue.dlq.arn]
+    },
+    {
+      sid       = "UseQueueKey"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [var.kms_key_arn]
+    },
+  ]
+}

@@ -1,0 +1,144 @@
+# The notifications service, e-mail part: its table (one marker per e-mail sent, so an
+# event never mails twice), the SES sender identity, and the e-mail consumer fed by the
+# orders topic (OrderConfirmed, OrderRejected) and the invoices topic (InvoiceGenerated).
+# The consumer-queue module subscribes one queue to one topic, so each topic gets its own
+# queue, both feeding the same function.
+
+variable "sender_email" {
+  description = "Address the shop's e-mails come from; created as an SES e-mail identity (AWS mails it a verification link). In the SES sandbox every recipient must be verified too."
+  type        = string
+  default     = "no-reply@example.com"
+
+  validation {
+    condition     = can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", var.sender_email))
+    error_message = "sender_email must be an e-mail address."
+  }
+}
+
+variable "shop_name" {
+  description = "The shop's name, signing every e-mail."
+  type        = string
+  default     = "Example Shop"
+}
+
+variable "invoice_link_template" {
+  description = "Link to an invoice in the confirmation e-mail, with $${invoiceId} and $${orderId} placeholders (string.Template). Null: the REST API's GET /invoices/{id}."
+  type        = string
+  default     = null
+}
+
+locals {
+  notifications_package       = "${var.package_dir}/notifications.zip"
+  notifications_email_timeout = 30
+  notifications_environment = merge(local.powertools_environment, {
+    POWERTOOLS_SERVICE_NAME  = "notifications"
+    NOTIFICATIONS_TABLE_NAME = module.notifications_table.name
+  })
+  invoice_link_template = coalesce(var.invoice_link_template, "${module.rest_api.invoke_url}/invoices/$${invoiceId}")
+  # The second queue's statements, renamed: sids are unique within the function's policy.
+  notifications_invoice_queue_statements = [
+    for statement in module.notifications_email_invoices_queue.consumer_policy_statements :
+    merge(statement, { sid = "${statement.sid}Invoices" })
+  ]
+}
+
+module "notifications_table" {
+  source = "../modules/dynamodb_table"
+
+  name = "${var.name_prefix}-notifications"
+  # Notifications announce nothing: no outbox, no stream.
+  stream_enabled      = false
+  kms_key_arn         = module.key.key_arn
+  ttl_attribute       = "expiresAt"
+  deletion_protection = var.deletion_protection
+  global_secondary_indexes = [
+    { name = "gsi1", partition_key = "gsi1pk", sort_key = "gsi1sk" },
+  ]
+  tags = local.tags
+}
+
+resource "aws_ses_email_identity" "sender" {
+  email = var.sender_email
+}
+
+module "notifications_email_queue" {
+  source = "../modules/sqs_consumer_queue"
+
+  restrict_dlq_sources = var.sqs_redrive_allow_policy
+
+  name      = "${var.name_prefix}-notifications-email"
+  topic_arn = module.orders_topic.arn
+  event_types = [
+    "ecommerce.orders.OrderConfirmed.v1",
+    "ecommerce.orders.OrderRejected.v1",
+  ]
+  kms_key_arn                = module.key.key_arn
+  visibility_timeout_seconds = 6 * local.notifications_email_timeout
+  alarm_actions              = var.alarm_actions
+  tags                       = local.tags
+}
+
+module "notifications_email_invoices_queue" {
+  source = "../modules/sqs_consumer_queue"
+
+  restrict_dlq_sources = var.sqs_redrive_allow_policy
+
+  name                       = "${var.name_prefix}-notifications-email-invoices"
+  topic_arn                  = module.invoices_topic.arn
+  event_types                = ["ecommerce.invoices.InvoiceGenerated.v1"]
+  kms_key_arn                = module.key.key_arn
+  visibility_timeout_seconds = 6 * local.notifications_email_timeout
+  alarm_actions              = var.alarm_actions
+  tags                       = local.tags
+}
+
+module "notifications_email" {
+  source = "../modules/lambda_function"
+
+  function_name = "${var.name_prefix}-notifications-email"
+  description   = "E-mails customers the outcome of their orders through SES, once per event."
+  package_path  = local.notifications_package
+  handler       = "notifications.email_consumer.handler"
+  architecture  = var.lambda_architecture
+  memory_size   = 256
+  timeout       = local.notifications_email_timeout
+  kms_key_arn   = module.key.key_arn
+  environment_variables = merge(local.notifications_environment, {
+    SENDER_EMAIL         = aws_ses_email_identity.sender.email
+    SHOP_NAME            = var.shop_name
+    INVOICE_URL_TEMPLATE = local.invoice_link_template
+    # Contract violations from both queues are parked in the orders queue's DLQ.
+    DLQ_URL = module.notifications_email_queue.dlq_url
+  })
+  policy_statements = concat(
+    module.notifications_email_queue.consumer_policy_statements,
+    local.notifications_invoice_queue_statements,
+    [
+      {
+        sid       = "ClaimEachEmailOnce"
+        actions   = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+        resources = [module.notifications_table.arn]
+      },
+      {
+        sid       = "SendFromTheShopIdentity"
+        actions   = ["ses:SendEmail", "ses:SendRawEmail"]
+        resources = [aws_ses_email_identity.sender.arn]
+      },
+    ],
+  )
+  event_source_mappings = {
+    order_events = {
+      event_source_arn           = module.notifications_email_queue.queue_arn
+      batch_size                 = 10
+      report_batch_item_failures = true
+    }
+    invoice_events = {
+      event_source_arn           = module.notifications_email_invoices_queue.queue_arn
+      batch_size                 = 10
+      report_batch_item_failures = true
+    }
+  }
+  log_retention_days = var.log_retention_days
+  alarm_actions      = var.alarm_actions
+  tags               = local.tags
+}

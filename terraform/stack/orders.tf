@@ -1,0 +1,265 @@
+# The orders service: its table (orders, its product projection, idempotency records and
+# consumer deduplication markers; the stream is the transactional outbox), its topic, the
+# REST API function, the stream publisher and the two consumers of the products topic.
+
+locals {
+  orders_package = "${var.package_dir}/orders.zip"
+  orders_environment = merge(local.powertools_environment, {
+    POWERTOOLS_SERVICE_NAME = "orders"
+    ORDERS_TABLE_NAME       = module.orders_table.name
+  })
+
+  # What the orders consumers subscribe to on the products topic (schemas/consumers.json).
+  orders_projection_event_types = [
+    "ecommerce.products.ProductCreated.v1",
+    "ecommerce.products.ProductUpdated.v1",
+    "ecommerce.products.ProductDeleted.v1",
+  ]
+  orders_stock_result_event_types = [
+    "ecommerce.products.StockReserved.v1",
+    "ecommerce.products.StockReservationFailed.v1",
+  ]
+}
+
+module "orders_table" {
+  source = "../modules/dynamodb_table"
+
+  name                = "${var.name_prefix}-orders"
+  kms_key_arn         = module.key.key_arn
+  stream_enabled      = true
+  ttl_attribute       = "expiresAt"
+  deletion_protection = var.deletion_protection
+  global_secondary_indexes = [
+    # A customer's orders, newest first: gsi1pk=CUSTOMER#<sub>, gsi1sk=<placedAt>#<id>.
+    { name = "gsi1", partition_key = "gsi1pk", sort_key = "gsi1sk" },
+    # Every order, newest first, for admins: gsi2pk=ORDER, gsi2sk=<placedAt>#<id>.
+    { name = "gsi2", partition_key = "gsi2pk", sort_key = "gsi2sk" },
+  ]
+  tags = local.tags
+}
+
+module "orders_topic" {
+  source = "../modules/sns_topic"
+
+  name        = "${var.name_prefix}-orders-events"
+  kms_key_arn = module.key.key_arn
+  tags        = local.tags
+}
+
+module "orders_api" {
+  source = "../modules/lambda_function"
+
+  function_name         = "${var.name_prefix}-orders-api"
+  description           = "Orders REST API: customers place, read and cancel their orders; admins see all."
+  package_path          = local.orders_package
+  handler               = "orders.api.handler"
+  architecture          = var.lambda_architecture
+  memory_size           = 512
+  timeout               = 10
+  kms_key_arn           = module.key.key_arn
+  environment_variables = local.orders_environment
+  policy_statements = [
+    {
+      sid = "ReadAndWriteOrders"
+      # Orders (Get/Put), the product projection (BatchGetItem) and Powertools
+      # idempotency records (Put, Update on success, Delete when the request failed).
+      actions = [
+        "dynamodb:BatchGetItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+      ]
+      resources = [module.orders_table.arn]
+    },
+    {
+      sid       = "ListOrders"
+      actions   = ["dynamodb:Query"]
+      resources = [module.orders_table.index_arns["gsi1"], module.orders_table.index_arns["gsi2"]]
+    },
+  ]
+  log_retention_days = var.log_retention_days
+  alarm_actions      = var.alarm_actions
+  tags               = local.tags
+}
+
+# Where the stream mapping sends the description of a batch it gave up on.
+resource "aws_sqs_queue" "orders_stream_failures" {
+  name                              = "${var.name_prefix}-orders-stream-publisher-dlq"
+  kms_master_key_id                 = module.key.key_arn
+  kms_data_key_reuse_period_seconds = 300
+  message_retention_seconds         = 1209600
+  tags                              = local.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "orders_stream_failures" {
+  alarm_name          = "${aws_sqs_queue.orders_stream_failures.name}-not-empty"
+  alarm_description   = "The orders stream publisher gave up on stream records; see the queue for their shard and sequence numbers."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = aws_sqs_queue.orders_stream_failures.name }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = local.tags
+}
+
+module "orders_stream_publisher" {
+  source = "../modules/lambda_function"
+
+  function_name = "${var.name_prefix}-orders-stream-publisher"
+  description   = "Publishes order events from the orders table's stream to the orders topic."
+  package_path  = local.orders_package
+  handler       = "orders.stream_publisher.handler"
+  architecture  = var.lambda_architecture
+  memory_size   = 256
+  timeout       = 30
+  kms_key_arn   = module.key.key_arn
+  environment_variables = merge(local.powertools_environment, {
+    POWERTOOLS_SERVICE_NAME = "orders"
+    EVENTS_TOPIC_ARN        = module.orders_topic.arn
+  })
+  policy_statements = [
+    {
+      sid = "ReadOrdersStream"
+      actions = [
+        "dynamodb:DescribeStream",
+        "dynamodb:GetRecords",
+        "dynamodb:GetShardIterator",
+        "dynamodb:ListStreams",
+      ]
+      resources = [module.orders_table.stream_arn]
+    },
+    {
+      sid       = "PublishOrderEvents"
+      actions   = ["sns:Publish"]
+      resources = [module.orders_topic.arn]
+    },
+    {
+      sid       = "ReportFailedBatches"
+      actions   = ["sqs:SendMessage"]
+      resources = [aws_sqs_queue.orders_stream_failures.arn]
+    },
+    {
+      sid       = "UseDataKey"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [module.key.key_arn]
+    },
+  ]
+  event_source_mappings = {
+    orders_stream = {
+      event_source_arn               = module.orders_table.stream_arn
+      starting_position              = "LATEST"
+      batch_size                     = 100
+      bisect_batch_on_function_error = true
+      maximum_retry_attempts         = 5
+      report_batch_item_failures     = true
+      on_failure_destination_arn     = aws_sqs_queue.orders_stream_failures.arn
+    }
+  }
+  log_retention_days = var.log_retention_days
+  alarm_actions      = var.alarm_actions
+  tags               = local.tags
+}
+
+# --- consumers of the products topic ---------------------------------------------------
+
+module "orders_product_projection_queue" {
+  source = "../modules/sqs_consumer_queue"
+
+  restrict_dlq_sources = var.sqs_redrive_allow_policy
+
+  name                       = "${var.name_prefix}-orders-product-projection"
+  topic_arn                  = module.products_topic.arn
+  event_types                = local.orders_projection_event_types
+  kms_key_arn                = module.key.key_arn
+  visibility_timeout_seconds = 6 * 30 # six times the consumer's timeout
+  alarm_actions              = var.alarm_actions
+  tags                       = local.tags
+}
+
+module "orders_projection_consumer" {
+  source = "../modules/lambda_function"
+
+  function_name = "${var.name_prefix}-orders-projection-consumer"
+  description   = "Keeps the orders service's product projection up to date from product events."
+  package_path  = local.orders_package
+  handler       = "orders.projection_consumer.handler"
+  architecture  = var.lambda_architecture
+  memory_size   = 256
+  timeout       = 30
+  kms_key_arn   = module.key.key_arn
+  environment_variables = merge(local.orders_environment, {
+    DLQ_URL = module.orders_product_projection_queue.dlq_url
+  })
+  policy_statements = concat(module.orders_product_projection_queue.consumer_policy_statements, [
+    {
+      sid       = "WriteProductProjection"
+      actions   = ["dynamodb:PutItem"]
+      resources = [module.orders_table.arn]
+    },
+  ])
+  event_source_mappings = {
+    product_events = {
+      event_source_arn           = module.orders_product_projection_queue.queue_arn
+      batch_size                 = 10
+      report_batch_item_failures = true
+    }
+  }
+  log_retention_days = var.log_retention_days
+  alarm_actions      = var.alarm_actions
+  tags               = local.tags
+}
+
+module "orders_stock_results_queue" {
+  source = "../modules/sqs_consumer_queue"
+
+  restrict_dlq_sources = var.sqs_redrive_allow_policy
+
+  name                       = "${var.name_prefix}-orders-stock-results"
+  topic_arn                  = module.products_topic.arn
+  event_types                = local.orders_stock_result_event_types
+  kms_key_arn                = module.key.key_arn
+  visibility_timeout_seconds = 6 * 30 # six times the consumer's timeout
+  alarm_actions              = var.alarm_actions
+  tags                       = local.tags
+}
+
+module "orders_stock_consumer" {
+  source = "../modules/lambda_function"
+
+  function_name = "${var.name_prefix}-orders-stock-consumer"
+  description   = "Confirms or rejects pending orders from the stock reservation results."
+  package_path  = local.orders_package
+  handler       = "orders.stock_consumer.handler"
+  architecture  = var.lambda_architecture
+  memory_size   = 256
+  timeout       = 30
+  kms_key_arn   = module.key.key_arn
+  environment_variables = merge(local.orders_environment, {
+    DLQ_URL = module.orders_stock_results_queue.dlq_url
+  })
+  policy_statements = concat(module.orders_stock_results_queue.consumer_policy_statements, [
+    {
+      sid = "DecideOrders"
+      # Reads the order and the event's marker, then puts both in one transaction.
+      actions   = ["dynamodb:GetItem", "dynamodb:PutItem"]
+      resources = [module.orders_table.arn]
+    },
+  ])
+  event_source_mappings = {
+    stock_results = {
+      event_source_arn           = module.orders_stock_results_queue.queue_arn
+      batch_size                 = 10
+      report_batch_item_failures = true
+    }
+  }
+  log_retention_days = var.log_retention_days
+  alarm_actions      = var.alarm_actions
+  tags               = local.tags
+}

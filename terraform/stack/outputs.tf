@@ -1,0 +1,110 @@
+output "region" {
+  description = "Region the stack runs in."
+  value       = data.aws_region.current.name
+}
+
+output "rest_url" {
+  description = "Invoke URL of the REST API stage (no trailing slash)."
+  value       = module.rest_api.invoke_url
+}
+
+output "rest_api_id" {
+  description = "ID of the REST API."
+  value       = module.rest_api.rest_api_id
+}
+
+output "user_pool_id" {
+  description = "ID of the Cognito user pool."
+  value       = module.users.user_pool_id
+}
+
+output "user_pool_client_id" {
+  description = "ID of the public app client (USER_PASSWORD_AUTH and SRP)."
+  value       = module.users.client_id
+}
+
+output "kms_key_arn" {
+  description = "ARN of the stack's customer-managed key."
+  value       = module.key.key_arn
+}
+
+output "products_table_name" {
+  description = "Name of the products table."
+  value       = module.products_table.name
+}
+
+output "products_topic_arn" {
+  description = "ARN of the products event topic."
+  value       = module.products_topic.arn
+}
+
+output "products_stream_dlq_url" {
+  description = "URL of the queue receiving the products stream publisher's abandoned batches."
+  value       = aws_sqs_queue.products_stream_failures.url
+}
+
+output "orders_table_name" {
+  description = "Name of the orders table."
+  value       = module.orders_table.name
+}
+
+output "orders_topic_arn" {
+  description = "ARN of the orders event topic."
+  value       = module.orders_topic.arn
+}
+
+output "invoices_table_name" {
+  description = "Name of the invoices table."
+  value       = module.invoices_table.name
+}
+
+output "invoices_topic_arn" {
+  description = "ARN of the invoices event topic."
+  value       = module.invoices_topic.arn
+}
+
+output "invoices_bucket_name" {
+  description = "Name of the private bucket holding the invoice PDFs."
+  value       = module.invoices_bucket.name
+}
+
+output "notifications_table_name" {
+  description = "Name of the notifications table."
+  value       = module.notifications_table.name
+}
+
+output "sender_email" {
+  description = "SES identity the e-mails are sent from."
+  value       = aws_ses_email_identity.sender.email
+}
+
+output "dead_letter_queue_urls" {
+  description = "Every dead-letter queue, by consumer: where failed and contract-violating messages land."
+  value = {
+    "products-stream-publisher"  = aws_sqs_queue.products_stream_failures.url
+    "products-stock-consumer"    = module.products_stock_queue.dlq_url
+    "orders-stream-publisher"    = aws_sqs_queue.orders_stream_failures.url
+    "orders-projection-consumer" = module.orders_product_projection_queue.dlq_url
+    "orders-stock-consumer"      = module.orders_stock_results_queue.dlq_url
+    "invoices-generator"         = module.invoices_order_confirmed_queue.dlq_url
+    "invoices-stream-publisher"  = aws_sqs_queue.invoices_stream_failures.url
+    "notifications-email"        = module.notifications_email_queue.dlq_url
+  }
+}
+
+output "function_names" {
+  description = "Function names, by role (suffix after the name prefix)."
+  value = {
+    "products-api"               = module.products_api.function_name
+    "products-stream-publisher"  = module.products_stream_publisher.function_name
+    "products-stock-consumer"    = module.products_stock_consumer.function_name
+    "orders-api"                 = module.orders_api.function_name
+    "orders-stream-publisher"    = module.orders_stream_publisher.function_name
+    "orders-projection-consumer" = module.orders_projection_consumer.function_name
+    "orders-stock-consumer"      = module.orders_stock_consumer.function_name
+    "invoices-generator"         = module.invoices_generator.function_name
+    "invoices-stream-publisher"  = module.invoices_stream_publisher.function_name
+    "invoices-api"               = module.invoices_api.function_name
+    "notifications-email"        = module.notifications_email.function_name
+  }
+}

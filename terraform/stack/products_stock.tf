@@ -1,0 +1,67 @@
+# The products side of the order saga: a queue subscribed to the orders topic for
+# OrderPlaced and OrderCancelled, and the function that reserves and releases stock in
+# the products table. Its outcome (StockReserved, StockReservationFailed, StockReleased)
+# leaves through the table's stream, published by products_stream_publisher.
+
+locals {
+  products_stock_timeout = 30
+}
+
+module "products_stock_queue" {
+  source = "../modules/sqs_consumer_queue"
+
+  restrict_dlq_sources = var.sqs_redrive_allow_policy
+
+  name      = "${var.name_prefix}-products-stock"
+  topic_arn = module.orders_topic.arn
+  event_types = [
+    "ecommerce.orders.OrderCancelled.v1",
+    "ecommerce.orders.OrderPlaced.v1",
+  ]
+  kms_key_arn = module.key.key_arn
+  # AWS's advice for SQS event sources: at least six times the function's timeout.
+  visibility_timeout_seconds = 6 * local.products_stock_timeout
+  alarm_actions              = var.alarm_actions
+  tags                       = local.tags
+}
+
+module "products_stock_consumer" {
+  source = "../modules/lambda_function"
+
+  function_name = "${var.name_prefix}-products-stock-consumer"
+  description   = "Reserves stock for placed orders (all lines or none) and releases it for cancelled ones."
+  package_path  = local.products_package
+  handler       = "products.stock_consumer.handler"
+  architecture  = var.lambda_architecture
+  memory_size   = 256
+  timeout       = local.products_stock_timeout
+  kms_key_arn   = module.key.key_arn
+  environment_variables = merge(local.products_environment, {
+    PRODUCTS_TABLE_NAME = module.products_table.name
+    DLQ_URL             = module.products_stock_queue.dlq_url
+  })
+  policy_statements = concat(module.products_stock_queue.consumer_policy_statements, [
+    {
+      sid = "ReserveAndReleaseStock"
+      # TransactWriteItems is authorized by its item actions: Put (the reservation) and
+      # Update (the stock); reads check a reservation and the stock behind a refusal.
+      actions = [
+        "dynamodb:BatchGetItem",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+      ]
+      resources = [module.products_table.arn]
+    },
+  ])
+  event_source_mappings = {
+    order_events = {
+      event_source_arn           = module.products_stock_queue.queue_arn
+      batch_size                 = 10
+      report_batch_item_failures = true
+    }
+  }
+  log_retention_days = var.log_retention_days
+  alarm_actions      = var.alarm_actions
+  tags               = local.tags
+}
