@@ -55,7 +55,8 @@ class LogShipper:
         stamp = timestamp_ms if timestamp_ms is not None else int(time.time() * 1000)
         with self._settled:
             self._pending += 1
-        self._events.put((group, stream, stamp, message))
+        if message:  # CloudWatch Logs refuses empty events; Lambda drops empty lines too
+            self._events.put((group, stream, stamp, message))
 
     def flush(self, timeout_s: float = 5.0) -> bool:
         """Waits until everything emitted so far has been sent (or given up on)."""

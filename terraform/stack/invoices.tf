@@ -79,6 +79,8 @@ module "invoices_bucket" {
 
   name        = "${var.name_prefix}-invoices-${data.aws_caller_identity.current.account_id}"
   kms_key_arn = module.key.key_arn
+
+  deny_insecure_transport = var.s3_deny_insecure_transport
   # Invoices are legal records: only a throwaway environment may drop a full bucket.
   force_destroy = !var.deletion_protection
   tags          = local.tags

@@ -114,3 +114,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "s3_deny_insecure_transport" {
+  description = "Give buckets a TLS-only policy. Off only for an emulator reached over plain HTTP (moto evaluates the policy and would refuse every request)."
+  type        = bool
+  default     = true
+}

@@ -61,5 +61,6 @@ module "stack" {
   # until it times out; the API Gateway account role has nothing to log to.
   enable_xray_sampling_rule  = false
   sqs_redrive_allow_policy   = false
+  s3_deny_insecure_transport = false # the emulator speaks plain HTTP
   manage_api_gateway_account = false
 }

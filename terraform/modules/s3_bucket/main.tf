@@ -84,6 +84,8 @@ resource "aws_s3_bucket_logging" "this" {
 }
 
 resource "aws_s3_bucket_policy" "this" {
+  count = var.deny_insecure_transport ? 1 : 0
+
   bucket = aws_s3_bucket.this.id
   policy = jsonencode({
     Version = "2012-10-17"

@@ -46,3 +46,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "deny_insecure_transport" {
+  description = "Attach a bucket policy denying every request not made over TLS. Only an emulator that speaks plain HTTP turns it off."
+  type        = bool
+  default     = true
+}

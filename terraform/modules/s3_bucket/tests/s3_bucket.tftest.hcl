@@ -51,7 +51,7 @@ run "policy_refuses_requests_without_tls" {
 
   assert {
     condition = anytrue([
-      for statement in jsondecode(aws_s3_bucket_policy.this.policy).Statement :
+      for statement in jsondecode(aws_s3_bucket_policy.this[0].policy).Statement :
       statement.Effect == "Deny" && statement.Condition.Bool["aws:SecureTransport"] == "false"
     ])
     error_message = "The bucket policy must deny requests that are not over TLS."
