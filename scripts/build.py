@@ -10,9 +10,19 @@ zip) it writes two variants:
   Lambda runtime executes.
 
 Reproducible: entries sorted, fixed timestamps and permissions, byte code compiled in
-unchecked-hash mode (no mtimes inside), so a rebuild gives byte-identical zips and
-Terraform plans nothing. Dependencies are the pinned requirements/lambda.txt minus what
-the Lambda runtime already provides (boto3 and its dependencies).
+unchecked-hash mode (no mtimes inside) by a fresh interpreter with a fixed hash seed, so a
+rebuild gives byte-identical zips and Terraform plans nothing. Dependencies are the pinned
+requirements/lambda.txt minus what the Lambda runtime already provides (boto3 and its
+dependencies).
+
+Small and quick to start (see bench/README.md for the figures):
+
+- our code (the service and the shared library) ships its sources plus byte code in
+  ``__pycache__``, so tracebacks show our lines;
+- third-party dependencies ship byte code only (``module.pyc`` in place of ``module.py``,
+  what Python calls sourceless imports), compiled without column tables: with no source
+  to print, a traceback has no use for them, and they are a quarter of the byte code;
+- a few parts of the dependencies no function can reach are left out (DROPPED_PARTS).
 """
 
 from __future__ import annotations
@@ -22,11 +32,11 @@ import base64
 import hashlib
 import json
 import os
-import py_compile
 import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +67,24 @@ FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 EXCLUDED_DIRS = {"__pycache__", "bin", "tests"}
 EXCLUDED_SUFFIXES = {".pyc", ".pyo", ".pyi"}
 EXCLUDED_FILES = {"py.typed"}
+# Parts of the dependencies that nothing shipped can reach, with the reason. The bench's
+# import test (`make bench`, tests/bench) imports every handler from the built zips.
+DROPPED_PARTS = {
+    # pydantic's copy of its 1.x API; our models are pydantic 2 and only a type defining
+    # the 1.x hook `__get_validators__` would make pydantic import it.
+    "pydantic/v1/": "pydantic 1 compatibility layer",
+    "pydantic/mypy.py": "mypy plugin (type checking only)",
+    # Served only by `enable_swagger()` without a `swagger_base_url`, which no function
+    # calls (checked by check_dropped_parts_unused).
+    "aws_lambda_powertools/event_handler/openapi/swagger_ui/swagger-ui-bundle.min.js": (
+        "Swagger UI assets"
+    ),
+    "aws_lambda_powertools/event_handler/openapi/swagger_ui/swagger-ui.min.css": (
+        "Swagger UI assets"
+    ),
+}
+# Source patterns in functions/ that would need a dropped part.
+NEEDS_DROPPED_PARTS = ("pydantic.v1", "pydantic import v1", "__get_validators__", "enable_swagger")
 
 
 @dataclass(frozen=True)
@@ -98,8 +126,8 @@ def function_packages() -> list[str]:
 def pinned_requirements() -> list[str]:
     """The lock file's `name==version` lines without what the runtime provides."""
     requirements = []
-    for line in LOCK_FILE.read_text().splitlines():
-        line = line.split("#", 1)[0].strip()
+    for raw_line in LOCK_FILE.read_text().splitlines():
+        line = raw_line.split("#", 1)[0].strip()
         if not line:
             continue
         name = line.split("==", 1)[0].split("[", 1)[0].strip().lower()
@@ -151,48 +179,111 @@ def is_shipped(path: Path) -> bool:
     )
 
 
-def collect_files(package: str, dependencies: Path) -> dict[str, Path]:
-    """Archive name -> source file, for the package, the shared library and the deps."""
+def is_dropped(name: str) -> bool:
+    return any(
+        name.startswith(part) if part.endswith("/") else name == part for part in DROPPED_PARTS
+    )
+
+
+def check_dropped_parts_unused() -> None:
+    """Fails the build if our code uses something DROPPED_PARTS leaves out."""
+    for path in sorted(FUNCTIONS.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for pattern in NEEDS_DROPPED_PARTS:
+            if pattern in text:
+                sys.exit(
+                    f"error: {path.relative_to(ROOT)} uses {pattern!r}, which the build leaves "
+                    "out of the zips (scripts/build.py DROPPED_PARTS)"
+                )
+
+
+def files_under(base: Path, roots: Iterable[str] | None = None) -> dict[str, Path]:
+    """Archive name -> file for what is shipped under ``base`` (only ``roots`` if given)."""
+    wanted = None if roots is None else set(roots)
     files: dict[str, Path] = {}
-    for base, roots in ((FUNCTIONS, [package, SHARED_PACKAGE]), (dependencies, None)):
-        for path in sorted(base.rglob("*")):
-            relative = path.relative_to(base)
-            if roots is not None and relative.parts[0] not in roots:
-                continue
-            if path.is_file() and is_shipped(relative):
-                files[relative.as_posix()] = path
+    for path in sorted(base.rglob("*")):
+        relative = path.relative_to(base)
+        if wanted is not None and relative.parts[0] not in wanted:
+            continue
+        name = relative.as_posix()
+        if path.is_file() and is_shipped(relative) and not is_dropped(name):
+            files[name] = path
     return files
 
 
-def compiled_bytecode(source: Path, workdir: Path) -> bytes | None:
-    """Unchecked-hash .pyc: no timestamp inside, and the runtime skips the source check."""
-    target = workdir / "module.pyc"
+# Runs in a fresh interpreter: a fixed hash seed keeps the byte code identical from build
+# to build (set and frozenset constants are ordered by hash), and `-X no_debug_ranges`
+# leaves the column tables out when asked. Reads [source, target, display name] lines.
+_COMPILER = """
+import json, py_compile, sys
+for source, target, display_name in json.load(sys.stdin):
     try:
-        py_compile.compile(
-            str(source),
-            cfile=str(target),
-            dfile=source.name,
-            doraise=True,
-            invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
-        )
+        py_compile.compile(source, cfile=target, dfile=display_name, doraise=True,
+                           invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
     except py_compile.PyCompileError:
-        return None  # e.g. a vendored file for another Python; ship the source only
-    return target.read_bytes()
+        pass  # e.g. a vendored file for another Python: shipped as source only
+"""
 
 
-def write_zip(destination: Path, files: dict[str, Path], compile_bytecode: bool) -> None:
-    entries: dict[str, bytes] = {name: path.read_bytes() for name, path in files.items()}
-    if compile_bytecode:
+def compile_bytecode(files: dict[str, Path], *, column_tables: bool) -> dict[str, bytes]:
+    """Archive name of a .py -> its unchecked-hash byte code (cached by content)."""
+    cache = CACHE / "pyc"
+    cache.mkdir(parents=True, exist_ok=True)
+    mode = f"{sys.implementation.cache_tag}-{'columns' if column_tables else 'lines'}"
+    targets: dict[str, Path] = {}
+    jobs = []
+    for name, path in files.items():
+        if not name.endswith(".py"):
+            continue
+        # Sourceless modules keep their archive path in tracebacks; with a source next to
+        # it, Python replaces the name with the real path on import.
+        display_name = name if not column_tables else path.name
+        key = hashlib.sha256(f"{mode}\0{display_name}\0".encode() + path.read_bytes())
+        target = cache / f"{key.hexdigest()}.pyc"
+        targets[name] = target
+        if not target.exists() and not target.with_suffix(".failed").exists():
+            jobs.append([str(path), str(target), display_name])
+    if jobs:
+        flags = [] if column_tables else ["-X", "no_debug_ranges"]
+        subprocess.run(
+            [sys.executable, "-I", *flags, "-c", _COMPILER],
+            input=json.dumps(jobs),
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": "0"},
+        )
+        for _, compiled, _ in jobs:
+            if not Path(compiled).exists():
+                Path(compiled).with_suffix(".failed").touch()
+    return {name: target.read_bytes() for name, target in targets.items() if target.exists()}
+
+
+def own_code_entries(package: str, compile_bytecode_too: bool) -> dict[str, bytes]:
+    """Our code: sources, plus byte code in __pycache__ (tracebacks keep our lines)."""
+    files = files_under(FUNCTIONS, [package, SHARED_PACKAGE])
+    entries = {name: path.read_bytes() for name, path in files.items()}
+    if compile_bytecode_too:
         tag = sys.implementation.cache_tag
-        workdir = CACHE / "pyc"
-        workdir.mkdir(parents=True, exist_ok=True)
-        for name, path in files.items():
-            if name.endswith(".py"):
-                bytecode = compiled_bytecode(path, workdir)
-                if bytecode is not None:
-                    folder, _, module = name.rpartition("/")
-                    prefix = f"{folder}/" if folder else ""
-                    entries[f"{prefix}__pycache__/{module[:-3]}.{tag}.pyc"] = bytecode
+        for name, bytecode in compile_bytecode(files, column_tables=True).items():
+            folder, _, module = name.rpartition("/")
+            prefix = f"{folder}/" if folder else ""
+            entries[f"{prefix}__pycache__/{module[:-3]}.{tag}.pyc"] = bytecode
+    return entries
+
+
+def dependency_entries(dependencies: Path, compile_bytecode_too: bool) -> dict[str, bytes]:
+    """Third-party code: byte code only where it compiles (``x.pyc`` in place of ``x.py``),
+    everything else as is."""
+    files = files_under(dependencies)
+    entries = {name: path.read_bytes() for name, path in files.items()}
+    if compile_bytecode_too:
+        for name, bytecode in compile_bytecode(files, column_tables=False).items():
+            del entries[name]
+            entries[name + "c"] = bytecode
+    return entries
+
+
+def write_zip(destination: Path, entries: dict[str, bytes]) -> None:
     destination.parent.mkdir(parents=True, exist_ok=True)
     temporary = destination.with_suffix(".zip.tmp")
     with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
@@ -233,21 +324,24 @@ def describe(package: str, variant: str, path: Path) -> Artifact:
     )
 
 
-def build(architecture: str, variants: list[str]) -> list[Artifact]:
+def build(architecture: str, variants: list[str], output: Path = DIST) -> list[Artifact]:
     if not (GENERATED_VALIDATORS / "__init__.py").is_file():
         sys.exit("error: generated validators missing; run `make generate` first")
+    check_dropped_parts_unused()
     chosen = [v for v in (lambda_variant(architecture), HOST_VARIANT) if v.name in variants]
     artifacts = []
     for variant in chosen:
         dependencies = install_dependencies(variant, architecture)
+        third_party = dependency_entries(dependencies, variant.compile_bytecode)
         for package in function_packages():
-            destination = DIST / variant.name / f"{package}.zip"
-            write_zip(destination, collect_files(package, dependencies), variant.compile_bytecode)
+            destination = output / variant.name / f"{package}.zip"
+            own_code = own_code_entries(package, variant.compile_bytecode)
+            write_zip(destination, {**third_party, **own_code})
             artifacts.append(describe(package, variant.name, destination))
     return artifacts
 
 
-def report(artifacts: list[Artifact]) -> None:
+def report(artifacts: list[Artifact], output: Path = DIST) -> None:
     print(f"{'package':<16}{'variant':<8}{'zipped':>10}{'unzipped':>11}  sha256")
     for a in artifacts:
         print(
@@ -256,7 +350,9 @@ def report(artifacts: list[Artifact]) -> None:
         )
     manifest = {
         f"{a.variant}/{a.package}": {
-            "path": a.path.relative_to(ROOT).as_posix(),
+            "path": a.path.relative_to(ROOT).as_posix()
+            if a.path.is_relative_to(ROOT)
+            else str(a.path),
             "zipped_bytes": a.zipped_bytes,
             "unzipped_bytes": a.unzipped_bytes,
             "sha256": a.sha256,
@@ -264,7 +360,7 @@ def report(artifacts: list[Artifact]) -> None:
         }
         for a in artifacts
     }
-    (DIST / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    (output / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
 
 def main() -> None:
@@ -273,6 +369,9 @@ def main() -> None:
     parser.add_argument(
         "--variant", action="append", choices=["lambda", "host"], help="default: both"
     )
+    parser.add_argument(
+        "--output", type=Path, default=DIST, help="where the zips go (default: dist/)"
+    )
     args = parser.parse_args()
     if sys.version_info[:2] != LAMBDA_PYTHON:
         print(
@@ -280,7 +379,8 @@ def main() -> None:
             "the Lambda zips ship sources only (byte code needs 3.13)",
             file=sys.stderr,
         )
-    report(build(args.architecture, args.variant or ["lambda", "host"]))
+    output = args.output.resolve()
+    report(build(args.architecture, args.variant or ["lambda", "host"], output), output)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ export TARGET PYTHONPATH="scripts${PYTHONPATH:+:$PYTHONPATH}"
 cloud_pid=""
 stop_cloud() {
   if [[ -n "$cloud_pid" ]] && kill -0 "$cloud_pid" 2>/dev/null; then
-    kill -INT "$cloud_pid" 2>/dev/null || true
+    kill -TERM "$cloud_pid" 2>/dev/null || true
     for _ in $(seq 1 60); do kill -0 "$cloud_pid" 2>/dev/null || break; sleep 0.5; done
     kill -KILL "$cloud_pid" 2>/dev/null || true
   fi

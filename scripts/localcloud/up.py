@@ -152,6 +152,8 @@ def run(seed: bool = True) -> None:
         stop_requested = True
         raise KeyboardInterrupt
 
+    # Explicitly for SIGINT too: a shell starts background jobs with SIGINT ignored.
+    signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
     print("Starting the local cloud:")
     try:

@@ -1,0 +1,57 @@
+"""Run by cold_start.py in a fresh `python -S -E`: one Lambda init, timed.
+
+    cold_probe.py <task root> <runtime dir> <handler module | --baseline>
+
+Imports the handler module and calls its process-wide factories (the module's own
+zero-argument ``functools.cache`` functions, e.g. ``service()`` or ``publisher()``), which
+create the boto3 clients, as the first invocation would; or, for ``--baseline``,
+``import boto3; boto3.client("dynamodb")``. Prints one JSON line. Standard library only.
+"""
+
+import sys
+import time
+
+sys.path[:1] = sys.argv[1:3]  # the task root, then the runtime (this directory: dropped)
+TARGET = sys.argv[3]
+started, started_cpu = time.perf_counter(), time.process_time()
+if TARGET == "--baseline":
+    import boto3
+
+    boto3.client("dynamodb")
+    factories: list[str] = []
+else:
+    import functools
+    import importlib
+
+    module = importlib.import_module(TARGET)
+    factories = []
+    for name, value in list(vars(module).items()):
+        wrapped = getattr(value, "__wrapped__", None)
+        if (
+            isinstance(value, functools._lru_cache_wrapper)
+            and getattr(wrapped, "__module__", None) == TARGET
+            and getattr(getattr(wrapped, "__code__", None), "co_argcount", None) == 0
+        ):
+            value()
+            factories.append(name)
+elapsed_ms = (time.perf_counter() - started) * 1000
+cpu_ms = (time.process_time() - started_cpu) * 1000
+
+import json  # noqa: E402 (after the measurement)
+import resource  # noqa: E402
+
+shared_aws = sys.modules.get("shared.aws")
+clients = shared_aws.client.cache_info().currsize if shared_aws is not None else 1
+print(
+    json.dumps(
+        {
+            "init_ms": elapsed_ms,
+            "init_cpu_ms": cpu_ms,
+            "factories": factories,
+            "clients": clients,
+            "modules": len(sys.modules),
+            "tracer": "aws_xray_sdk" in sys.modules,
+            "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
+    )
+)

@@ -1,0 +1,120 @@
+"""The benchmark's printed table and its targets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+TARGETS = {
+    "cold_start_ratio": 1.3,  # handler init / baseline init, tracer on (as in Lambda)
+    "zipped_mb": 5.0,
+    "contract_speedup": 20.0,  # generated validators vs jsonschema (median valid event)
+    "rest_request_ms": 1.0,
+    "record_ms": 0.3,
+}
+
+
+def verdicts(results: dict[str, Any]) -> dict[str, bool]:
+    """Target name -> met, for what was measured."""
+    met: dict[str, bool] = {}
+    functions = results.get("cold_start", {}).get("functions", {})
+    measured = [f for f in functions.values() if "traced" in f]
+    if measured:
+        met["cold_start_ratio"] = all(
+            min(f["traced"]["ratio"], f["traced"]["cpu_ratio"]) <= TARGETS["cold_start_ratio"]
+            for f in measured
+        )
+    sizes = results.get("package_size", {})
+    if sizes:
+        met["zipped_mb"] = all(
+            s["zipped_bytes"] / 1e6 <= TARGETS["zipped_mb"] for s in sizes.values()
+        )
+    contracts = results.get("contracts", {})
+    if "ratio_median" in contracts:
+        met["contract_speedup"] = contracts["ratio_valid_median"] >= TARGETS["contract_speedup"]
+    for figures in results.get("overhead", {}).values():
+        if "us" in figures:
+            key = "rest_request_ms" if figures["per"] == "request" else "record_ms"
+            ok = figures["us"] / 1000 <= TARGETS[key]
+            met[key] = met.get(key, True) and ok
+    return met
+
+
+def table(results: dict[str, Any]) -> str:
+    lines: list[str] = []
+    cold = results.get("cold_start")
+    if cold:
+        base = cold["baseline"]
+        lines += [
+            f"Cold init (median of {base['runs']} fresh interpreters; baseline "
+            f"{base['init_ms']} ms, {base['init_cpu_ms']} ms CPU = import boto3 + one client)",
+            f"  {'function':<30}{'traced ms':>10}{'ratio':>7}{'cpu':>6}"
+            f"{'untraced ms':>13}{'ratio':>7}{'cpu':>6}{'RSS MB':>8}",
+        ]
+        for name, entry in cold["functions"].items():
+            if "error" in entry:
+                lines.append(f"  {name:<30}FAILED: {entry['error']}")
+                continue
+            traced = entry["traced"]
+            nan = float("nan")
+            untraced = entry.get("untraced", {"init_ms": nan, "ratio": nan, "cpu_ratio": nan})
+            lines.append(
+                f"  {name:<30}{traced['init_ms']:>10.1f}{traced['ratio']:>7.2f}"
+                f"{traced['cpu_ratio']:>6.2f}{untraced['init_ms']:>13.1f}"
+                f"{untraced['ratio']:>7.2f}{untraced['cpu_ratio']:>6.2f}"
+                f"{traced['max_rss_mb']:>8.1f}"
+            )
+    sizes = results.get("package_size")
+    if sizes:
+        lines += ["Package size (dist/lambda)", f"  {'package':<30}{'zipped':>10}{'unzipped':>11}"]
+        for package, size in sizes.items():
+            lines.append(
+                f"  {package:<30}{size['zipped_bytes'] / 1e6:>8.2f}MB"
+                f"{size['unzipped_bytes'] / 1e6:>9.2f}MB"
+            )
+    contracts = results.get("contracts")
+    if contracts and "skipped" not in contracts:
+        lines += [
+            f"Contract validation ({contracts['examples']} example events, median per event)",
+            f"  valid events: generated {contracts['generated_us_valid_median']} us, jsonschema "
+            f"{contracts['jsonschema_us_valid_median']} us: x{contracts['ratio_valid_median']}",
+            f"  all examples: generated {contracts['generated_us_median']} us, jsonschema "
+            f"{contracts['jsonschema_us_median']} us: x{contracts['ratio_median']} "
+            f"(lowest x{contracts['ratio_min']})",
+        ]
+    overhead = results.get("overhead")
+    if overhead:
+        lines.append("Handler overhead (AWS calls stubbed, tracer off)")
+        for name, figures in overhead.items():
+            if "us" in figures:
+                lines.append(
+                    f"  {name:<44}{figures['us']:>8.1f} us per {figures['per']}"
+                    f" (best {figures['us_best']})"
+                )
+            else:
+                lines.append(f"  {name:<44}skipped: {figures.get('skipped')}")
+    cost = results.get("cost")
+    if cost:
+        lines.append(f"Cost of {cost['orders']:,} orders (USD, {cost['architecture']})")
+        for service, usd in cost["usd_per_service"].items():
+            lines.append(f"  {service:<30}{usd:>10.2f}")
+        lines.append(f"  {'total':<30}{cost['usd_total']:>10.2f}")
+        per_order = ", ".join(f"{k}={v}" for k, v in cost["assumptions"]["per_order"].items())
+        lines.append(f"  assumed per order: {per_order}")
+    pipeline = results.get("pipeline")
+    if pipeline:
+        if "skipped" in pipeline:
+            lines.append(f"Pipeline: skipped ({pipeline['skipped']})")
+        else:
+            lines.append(
+                f"Pipeline: {pipeline['orders']} orders, {pipeline['confirmed_per_second']} "
+                f"confirmed/s, median {pipeline['latency_ms_median']} ms, p95 "
+                f"{pipeline['latency_ms_p95']} ms, peak RSS {pipeline['peak_rss_mb']} MB, "
+                f"outcomes {pipeline['outcomes']}"
+            )
+    met = results.get("targets_met", {})
+    if met:
+        lines.append(
+            "Targets: "
+            + ", ".join(f"{name} {'met' if ok else 'MISSED'}" for name, ok in met.items())
+        )
+    return "\n".join(lines)
