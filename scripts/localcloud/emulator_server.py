@@ -1,5 +1,5 @@
-"""The emulator process: moto's server with moto's own Lambda dispatch switched off and
-DynamoDB requests serialized.
+"""The emulator process: moto's server with a few repairs: moto's own Lambda dispatch
+switched off, DynamoDB requests serialized, transaction rollbacks that keep streams alive.
 
 When an SQS queue, a DynamoDB table or a Kinesis stream has an event source mapping,
 moto tries to run the function itself on every write (through Docker, which these
@@ -49,30 +49,106 @@ def disable_moto_lambda_dispatch() -> None:
 
 
 def serialize_dynamodb_requests() -> None:
-    """One DynamoDB request at a time, as the real service's per-item serialization
-    guarantees for what this project relies on.
+    """One DynamoDB (and DynamoDB Streams) request at a time.
 
     moto runs requests unsynchronized: concurrent transactions interleave, and a cancelled
     one rolls back by restoring a stale copy of the whole table, losing others' writes
-    (stock could be oversold). A single lock makes every request atomic.
+    (stock could be oversold). Real DynamoDB serializes conflicting writes; one lock over
+    both APIs makes every request atomic, also for a stream reader.
     """
     import threading
 
     from moto.dynamodb.responses import DynamoHandler
+    from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
 
     lock = threading.Lock()
-    call_action = DynamoHandler.call_action
+    for handler in (DynamoHandler, DynamoDBStreamsHandler):
+        handler.call_action = _holding(lock, handler.call_action)  # type: ignore[method-assign]
 
+
+def _holding(lock: Any, call_action: Callable[[Any], Any]) -> Callable[[Any], Any]:
     def one_at_a_time(self: Any) -> Any:
         with lock:
             return call_action(self)
 
-    DynamoHandler.call_action = one_at_a_time  # type: ignore[method-assign]
+    return one_at_a_time
+
+
+def keep_tables_on_transaction_rollback() -> None:
+    """A cancelled transaction must leave the table as it was, stream included.
+
+    moto rolls back by putting deep copies of the tables in place of the live ones. Stream
+    readers hold the live table's shard, so they would never see another record of that
+    table. Instead, copy the saved state back into the live table and drop the stream
+    records the cancelled transaction wrote (real DynamoDB never emits them).
+    """
+    from moto.dynamodb.models import DynamoDBBackend
+
+    transact = DynamoDBBackend.transact_write_items
+
+    def transact_keeping_tables(self: Any, *args: Any, **kwargs: Any) -> Any:
+        live = dict(self.tables)
+        try:
+            return transact(self, *args, **kwargs)
+        except Exception:
+            for name, table in live.items():
+                saved = self.tables.get(name)
+                if saved is None or saved is table:
+                    continue
+                shard = table.stream_shard
+                saved_records = len(saved.stream_shard.items) if saved.stream_shard else 0
+                state = {k: v for k, v in vars(saved).items() if k != "stream_shard"}
+                table.__dict__.update(state)
+                if shard is not None:
+                    del shard.items[saved_records:]
+                self.tables[name] = table
+            raise
+
+    DynamoDBBackend.transact_write_items = transact_keeping_tables  # type: ignore[method-assign]
+
+
+def tolerate_unreadable_models_in_dump() -> None:
+    """`/moto-api/data.json` (used to read sent e-mails) fails whole when one model's
+    attribute raises (the Lambda model asks Docker for its version): skip such attributes."""
+    import json
+
+    from moto.moto_api._internal.responses import MotoAPIResponse
+
+    def model_data(*_request: Any) -> Any:  # (self, request, full_url, headers)
+        from moto.core.model_instances import model_data as tracked
+
+        results: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        for service in sorted(tracked):
+            results[service] = {}
+            for name in sorted(tracked[service]):
+                instances = tracked[service][name].instances_tracked  # type: ignore[attr-defined]
+                results[service][name] = [_readable_attributes(i) for i in instances]
+        return 200, {"Content-Type": "application/javascript"}, json.dumps(results)
+
+    MotoAPIResponse.model_data = model_data  # type: ignore[method-assign,assignment]
+
+
+def _readable_attributes(instance: Any) -> dict[str, Any]:
+    import json
+
+    readable: dict[str, Any] = {}
+    for attribute in dir(instance):
+        if attribute.startswith("_"):
+            continue
+        try:
+            value = getattr(instance, attribute)
+            json.dumps(value)
+        except Exception:  # a property that cannot be read is left out
+            continue
+        readable[attribute] = value
+    return readable
 
 
 def main(argv: list[str] | None = None) -> None:
     disable_moto_lambda_dispatch()
     serialize_dynamodb_requests()
+    keep_tables_on_transaction_rollback()
+    tolerate_unreadable_models_in_dump()
     from moto.server import main as moto_main
 
     moto_main(argv if argv is not None else sys.argv[1:])
