@@ -31,7 +31,7 @@ lint: generate ## ruff and mypy
 	$(VENV)/bin/mypy functions scripts
 
 unit: generate ## unit tests (moto) and the local cloud's own tests
-	$(PY) -m pytest -q -n 2 tests/unit tests/localcloud
+	$(PY) -m pytest -q -n 2 tests/unit tests/localcloud tests/bench
 
 contracts: generate ## schema contract checks and the event catalog's freshness
 	$(PY) scripts/contracts/check.py
