@@ -105,7 +105,9 @@ def test_orders_are_taken_while_products_consumers_are_stopped(
     product = create_product(api, admin, stock=3)
     first = place_order(api, customer, [(product["id"], 1)])  # the projection has caught up
     lambda_client = aws("lambda")
-    stock_consumer = endpoints.raw["function_names"]["products-stock-consumer"]
+    stock_consumer = lambda_client.get_function(
+        FunctionName=endpoints.raw["function_names"]["products-stock-consumer"]
+    )["Configuration"]["FunctionArn"]  # by ARN: moto does not match plain names here
     mappings = lambda_client.list_event_source_mappings(FunctionName=stock_consumer)[
         "EventSourceMappings"
     ]
