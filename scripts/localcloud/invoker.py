@@ -9,11 +9,13 @@ environments finish what they are doing and are replaced.
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import json
 import logging
 import threading
 import time
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TextIO
@@ -47,6 +49,7 @@ class LocalInvoker:
         echo: bool = True,
         ship_logs: bool = True,
         runtime_layer: Path | None = None,
+        extra_environment: Mapping[str, str] | None = None,
     ) -> None:
         self.deployment = Deployment(endpoint_url, region)
         self.code_store = code_store or CodeStore(endpoint_url=endpoint_url)
@@ -56,6 +59,7 @@ class LocalInvoker:
             endpoint_url=endpoint_url,
             region=region,
             runtime_layer=runtime_layer or build_runtime_layer(),
+            extra_environment=tuple(sorted((extra_environment or {}).items())),
         )
         self._echo = ConsoleEcho(console) if echo else None
         self.log_shipper = LogShipper(self.deployment.client("logs")) if ship_logs else None
@@ -84,6 +88,20 @@ class LocalInvoker:
         return InvocationResult(
             payload=None, error=error, duration_ms=(time.monotonic() - started) * 1000
         )
+
+    def add_environment(self, variables: Mapping[str, str]) -> None:
+        """Adds variables for every execution environment started from now on (one known
+        only once a front door is up, such as the @connections endpoint). Environments
+        already running are replaced, as after a redeploy, so none keeps the old set."""
+        with self._lock:
+            merged = {**dict(self._settings.extra_environment), **variables}
+            self._settings = dataclasses.replace(
+                self._settings, extra_environment=tuple(sorted(merged.items()))
+            )
+            stale = list(self._pools.values())
+            self._pools.clear()
+        for pool in stale:
+            pool.close()
 
     def workers(self, function_name: str) -> list[Worker]:
         """The function's live execution environments (for tests and diagnostics)."""

@@ -23,6 +23,7 @@ from localcloud.emulator import LOCAL_REGION, MotoServer, aws_environment
 from localcloud.invoker import LocalInvoker
 from localcloud.pollers import EventSourcePollers
 from localcloud.rest_gateway import RestGateway
+from localcloud.scheduler import Scheduler
 from localcloud.seed import seed_demo_data
 from localcloud.terraform_runner import LocalTerraform
 from localcloud.websocket_gateway import WebSocketGateway
@@ -30,6 +31,9 @@ from localcloud.websocket_gateway import WebSocketGateway
 ROOT = Path(__file__).resolve().parents[2]
 STATE_DIR = ROOT / ".local"
 ENDPOINTS_FILE = STATE_DIR / "endpoints.json"
+SCHEDULE_CAP_S = float(os.environ.get("LOCALCLOUD_SCHEDULE_CAP_SECONDS", "5"))
+"""EventBridge schedules fire at their rate or this often, whichever is sooner, so that
+scheduled work (e.g. the import timeout sweep) shows within seconds locally."""
 
 
 @dataclass
@@ -93,11 +97,8 @@ class LocalCloud:
         with self._step("Lambda runtime and front doors"):
             invoker = LocalInvoker(moto.endpoint_url, outputs.get("region", LOCAL_REGION))
             self._stack.callback(invoker.shutdown)
-            pollers = EventSourcePollers(invoker.deployment, invoker).start()
-            self._stack.callback(pollers.stop)
-            rest = RestGateway(moto.endpoint_url, invoker, port=self.ports.rest)
-            rest.start()
-            self._stack.callback(rest.stop)
+            # The WebSocket gateway first: every function may post to its @connections
+            # endpoint, so its URL is in every worker's environment from the start.
             websocket = WebSocketGateway(
                 moto.endpoint_url,
                 invoker,
@@ -106,6 +107,18 @@ class LocalCloud:
             )
             ws_endpoints = websocket.start()
             self._stack.callback(websocket.stop)
+            invoker.add_environment(
+                {"AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI": ws_endpoints.connections_url}
+            )
+            pollers = EventSourcePollers(invoker.deployment, invoker).start()
+            self._stack.callback(pollers.stop)
+            scheduler = Scheduler(
+                invoker.deployment.client("events"), invoker, interval_cap_s=SCHEDULE_CAP_S
+            ).start()
+            self._stack.callback(scheduler.stop)
+            rest = RestGateway(moto.endpoint_url, invoker, port=self.ports.rest)
+            rest.start()
+            self._stack.callback(rest.stop)
 
         endpoints: dict[str, Any] = {
             "rest_url": rest.base_url_for(),

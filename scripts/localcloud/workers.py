@@ -53,6 +53,10 @@ class RuntimeSettings:
     runtime_layer: Path
     python: str = sys.executable
     init_timeout_s: float = INIT_TIMEOUT_S
+    extra_environment: tuple[tuple[str, str], ...] = ()
+    """Variables every worker gets besides the emulator's endpoint (e.g. the WebSocket
+    gateway's ``AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI``); a function's own
+    configuration overrides them, as it does ``AWS_ENDPOINT_URL``."""
 
 
 def new_log_stream_name() -> str:
@@ -80,6 +84,7 @@ def worker_environment(
         "TZ": ":UTC",
         "PYTHONUNBUFFERED": "1",
         "AWS_ENDPOINT_URL": settings.endpoint_url,
+        **dict(settings.extra_environment),
         "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
         "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000",
         **spec.environment,

@@ -89,7 +89,29 @@ output "dead_letter_queue_urls" {
     "invoices-generator"         = module.invoices_order_confirmed_queue.dlq_url
     "invoices-stream-publisher"  = aws_sqs_queue.invoices_stream_failures.url
     "notifications-email"        = module.notifications_email_queue.dlq_url
+    "websocket-push"             = module.websocket_push_orders_queue.dlq_url
+    "invoice-import-processor"   = aws_sqs_queue.invoice_imports_dlq.url
   }
+}
+
+output "websocket_url" {
+  description = "wss:// URL of the WebSocket API (connect with ?token=<Cognito ID token>)."
+  value       = module.websocket_api.websocket_url
+}
+
+output "websocket_connections_url" {
+  description = "The WebSocket stage's @connections endpoint."
+  value       = module.websocket_api.connections_url
+}
+
+output "websocket_connections_table_name" {
+  description = "Table of open WebSocket connections and invoice import transactions."
+  value       = module.websocket_connections_table.name
+}
+
+output "invoice_imports_bucket_name" {
+  description = "Bucket receiving invoice import uploads (imports/<transactionId>.json)."
+  value       = module.invoice_imports_bucket.name
 }
 
 output "function_names" {
@@ -106,5 +128,10 @@ output "function_names" {
     "invoices-stream-publisher"  = module.invoices_stream_publisher.function_name
     "invoices-api"               = module.invoices_api.function_name
     "notifications-email"        = module.notifications_email.function_name
+    "websocket-authorizer"       = module.websocket_authorizer.function_name
+    "websocket-connections"      = module.websocket_connections.function_name
+    "websocket-push"             = module.websocket_push.function_name
+    "invoice-import-processor"   = module.invoice_import_processor.function_name
+    "invoice-import-sweeper"     = module.invoice_import_sweeper.function_name
   }
 }

@@ -57,3 +57,13 @@ output "dead_letter_queue_urls" {
   description = "Every dead-letter queue, by consumer."
   value       = module.stack.dead_letter_queue_urls
 }
+
+output "websocket_url" {
+  description = "wss:// URL of the WebSocket API stage (the local cloud serves it on its own port)."
+  value       = module.stack.websocket_url
+}
+
+output "invoice_imports_bucket" {
+  description = "Bucket receiving invoice import uploads."
+  value       = module.stack.invoice_imports_bucket_name
+}

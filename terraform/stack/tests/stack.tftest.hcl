@@ -161,7 +161,7 @@ run "outputs_follow_the_naming_conventions" {
   assert {
     condition = alltrue([
       for role, name in output.function_names : name == "shop-test-${role}"
-    ]) && length(output.function_names) == 11
+    ]) && length(output.function_names) == 16
     error_message = "Function names must be <name_prefix>-<role> (docs/conventions.md)."
   }
 

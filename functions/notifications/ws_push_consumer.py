@@ -1,0 +1,89 @@
+"""Pushes order and invoice events to the customer's open WebSocket connections
+(``notifications.ws_push_consumer.handler``, SQS).
+
+Subscribed to ``OrderPlaced``, ``OrderConfirmed``, ``OrderRejected``, ``OrderCancelled``
+(orders topic) and ``InvoiceGenerated`` (invoices topic). Each event becomes one message
+(``notifications.ws_messages``) posted to every connection of ``data.customerId`` at
+once; nobody else receives it. Each event is pushed once per consumer
+(``DynamoDBDeduplicator``, marker ``pk=EVENT#<id>, sk=push``); a customer without open
+connections simply misses the push (the REST API has the state).
+
+Environment: ``CONNECTIONS_TABLE_NAME``, ``CONNECTIONS_ENDPOINT_URL`` (see
+``notifications.pusher``), ``DLQ_URL``.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from notifications.connections import ConnectionStore
+from notifications.pusher import Pusher, management_client
+from notifications.ws_messages import push_for
+from shared import aws
+from shared.events.consumer import EventConsumer
+from shared.events.deduplication import DynamoDBDeduplicator
+from shared.events.envelope import Event
+from shared.observability import lambda_handler, logger, metrics
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+TABLE_ENV = "CONNECTIONS_TABLE_NAME"
+CONSUMER = "push"
+
+
+@cache
+def connections() -> ConnectionStore:
+    return ConnectionStore(os.environ[TABLE_ENV], aws.dynamodb())
+
+
+@cache
+def pusher() -> Pusher:
+    return Pusher(management_client(), connections().remove)
+
+
+def on_event(event: Event) -> None:
+    push = push_for(event)
+    if push is None:
+        return
+    customer_id, message = push
+    connection_ids = connections().of_user(customer_id)
+    report = pusher().push(connection_ids, message)
+    lag_ms = _lag_ms(str(event["time"]))
+    logger.info(
+        "Pushed",
+        event_type=event["type"],
+        event_id=event["id"],
+        connections=len(connection_ids),
+        sent=len(report.sent),
+        gone=len(report.gone),
+        failed=len(report.failed),
+        lag_ms=lag_ms,
+    )
+    metrics.add_metric(name="PushesSent", unit="Count", value=len(report.sent))
+    metrics.add_metric(name="PushesFailed", unit="Count", value=len(report.failed))
+    if lag_ms is not None:
+        metrics.add_metric(name="PushLag", unit="Milliseconds", value=lag_ms)
+
+
+def _lag_ms(event_time: str) -> float | None:
+    try:
+        occurred = datetime.fromisoformat(event_time.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return round((datetime.now(UTC) - occurred).total_seconds() * 1000, 1)
+
+
+@cache
+def consumer() -> EventConsumer:
+    deduplicator = DynamoDBDeduplicator(os.environ[TABLE_ENV], CONSUMER)
+    return EventConsumer(on_event, deduplicator=deduplicator)
+
+
+@lambda_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return consumer()(event, context)

@@ -1,0 +1,117 @@
+# A WebSocket API (API Gateway v2): a REQUEST authorizer on $connect, one AWS_PROXY
+# integration per function, routes (two-way ones with a $default route response), a
+# stage with access logs and throttling, and the permissions letting API Gateway invoke
+# the functions.
+
+locals {
+  access_log_format = jsonencode({
+    requestId    = "$context.requestId"
+    connectionId = "$context.connectionId"
+    eventType    = "$context.eventType"
+    routeKey     = "$context.routeKey"
+    status       = "$context.status"
+    requestTime  = "$context.requestTime"
+    sourceIp     = "$context.identity.sourceIp"
+    principalId  = "$context.authorizer.principalId"
+    error        = "$context.error.message"
+    integration  = "$context.integrationErrorMessage"
+    latency      = "$context.integrationLatency"
+  })
+  two_way_routes = { for key, route in var.routes : key => route if route.two_way }
+  # Built from its parts (equal to the API's execution_arn) so that plans and mocked
+  # tests know it before the API exists.
+  execution_arn = join(":", [
+    "arn", data.aws_partition.current.partition, "execute-api", data.aws_region.current.name,
+    data.aws_caller_identity.current.account_id, aws_apigatewayv2_api.this.id,
+  ])
+}
+
+resource "aws_apigatewayv2_api" "this" {
+  name                       = var.name
+  description                = var.description
+  protocol_type              = "WEBSOCKET"
+  route_selection_expression = var.route_selection_expression
+  tags                       = var.tags
+}
+
+resource "aws_apigatewayv2_authorizer" "this" {
+  api_id           = aws_apigatewayv2_api.this.id
+  name             = "${var.name}-authorizer"
+  authorizer_type  = "REQUEST"
+  authorizer_uri   = var.functions[var.authorizer.function].invoke_arn
+  identity_sources = var.authorizer.identity_sources
+}
+
+resource "aws_apigatewayv2_integration" "this" {
+  for_each = var.functions
+
+  api_id                    = aws_apigatewayv2_api.this.id
+  integration_type          = "AWS_PROXY"
+  integration_method        = "POST"
+  integration_uri           = each.value.invoke_arn
+  timeout_milliseconds      = var.integration_timeout_ms
+  content_handling_strategy = "CONVERT_TO_TEXT"
+}
+
+resource "aws_apigatewayv2_route" "this" {
+  for_each = var.routes
+
+  #checkov:skip=CKV_AWS_309:WebSocket APIs authorize once, on $connect (REQUEST authorizer); API Gateway accepts authorization only on the $connect route, every later message travels on that authorized connection.
+  api_id                              = aws_apigatewayv2_api.this.id
+  route_key                           = each.key
+  target                              = "integrations/${aws_apigatewayv2_integration.this[each.value.function].id}"
+  authorization_type                  = each.key == "$connect" ? "CUSTOM" : "NONE"
+  authorizer_id                       = each.key == "$connect" ? aws_apigatewayv2_authorizer.this.id : null
+  route_response_selection_expression = each.value.two_way ? "$default" : null
+}
+
+resource "aws_apigatewayv2_route_response" "this" {
+  for_each = local.two_way_routes
+
+  api_id             = aws_apigatewayv2_api.this.id
+  route_id           = aws_apigatewayv2_route.this[each.key].id
+  route_response_key = "$default"
+}
+
+resource "aws_cloudwatch_log_group" "access" {
+  #checkov:skip=CKV_AWS_338:Retention is a per-environment cost and compliance decision (log_retention_days); environments that must keep a year set 365 or more.
+  name              = "/aws/apigateway/${var.name}/access"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+  tags              = var.tags
+}
+
+resource "aws_apigatewayv2_stage" "this" {
+  #checkov:skip=CKV2_AWS_51:Client certificates authenticate API Gateway to HTTP backends; the only backends here are Lambda proxy integrations.
+  api_id      = aws_apigatewayv2_api.this.id
+  name        = var.stage_name
+  auto_deploy = true
+
+  access_log_settings {
+    destination_arn = aws_cloudwatch_log_group.access.arn
+    format          = local.access_log_format
+  }
+
+  default_route_settings {
+    throttling_burst_limit = var.throttling_burst_limit
+    throttling_rate_limit  = var.throttling_rate_limit
+  }
+
+  tags = var.tags
+
+  # Routes and integrations must exist before the automatic deployment.
+  depends_on = [aws_apigatewayv2_route.this, aws_apigatewayv2_route_response.this]
+}
+
+resource "aws_lambda_permission" "this" {
+  for_each = var.functions
+
+  statement_id  = "AllowWebSocketApi${replace(title(replace(each.key, "_", " ")), " ", "")}"
+  action        = "lambda:InvokeFunction"
+  function_name = each.value.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${local.execution_arn}/*"
+}
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}

@@ -1,0 +1,215 @@
+# Invoice import over WebSocket: an admin's getImportUrl presigns a PUT of
+# imports/<transactionId>.json into the imports bucket; S3 announces the object to a
+# queue (with a DLQ); the processor checks the file, stores the invoice in the invoices
+# table (source=import) and pushes the statuses to the admin's connection. A schedule
+# sweeps imports whose upload never came (timed_out).
+
+variable "invoice_import_timeout_seconds" {
+  description = "How long an admin has to upload an import file after getImportUrl (also the presigned URL's lifetime). Null: 300, or 15 in the local environment so that timeouts show quickly."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.invoice_import_timeout_seconds == null ? true : (var.invoice_import_timeout_seconds >= 5 && var.invoice_import_timeout_seconds <= 3600)
+    error_message = "invoice_import_timeout_seconds must be between 5 and 3600."
+  }
+}
+
+locals {
+  invoice_import_timeout           = coalesce(var.invoice_import_timeout_seconds, var.environment == "local" ? 15 : 300)
+  invoice_import_processor_timeout = 30
+  invoice_imports_queue_name       = "${var.name_prefix}-invoice-imports"
+}
+
+module "invoice_imports_bucket" {
+  source = "../modules/s3_bucket"
+
+  name                    = "${var.name_prefix}-invoice-imports-${data.aws_caller_identity.current.account_id}"
+  kms_key_arn             = module.key.key_arn
+  deny_insecure_transport = var.s3_deny_insecure_transport
+  # Uploaded files are transient input; the imported invoices live in the invoices table.
+  force_destroy = !var.deletion_protection
+  tags          = local.tags
+}
+
+# S3 event notifications cannot use the stack's customer-managed key (its policy admits
+# CloudWatch Logs and SNS, not S3), so these two queues use SQS-managed encryption: they
+# carry only bucket names, object keys and sizes.
+resource "aws_sqs_queue" "invoice_imports_dlq" {
+  name                      = "${local.invoice_imports_queue_name}-dlq"
+  sqs_managed_sse_enabled   = true
+  message_retention_seconds = 1209600
+  tags                      = local.tags
+}
+
+resource "aws_sqs_queue" "invoice_imports" {
+  name                       = local.invoice_imports_queue_name
+  sqs_managed_sse_enabled    = true
+  visibility_timeout_seconds = 6 * local.invoice_import_processor_timeout
+  message_retention_seconds  = 345600
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = aws_sqs_queue.invoice_imports_dlq.arn
+    maxReceiveCount     = 5
+  })
+  tags = local.tags
+}
+
+resource "aws_sqs_queue_policy" "invoice_imports" {
+  queue_url = aws_sqs_queue.invoice_imports.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "ObjectCreatedFromTheImportsBucket"
+      Effect    = "Allow"
+      Principal = { Service = "s3.amazonaws.com" }
+      Action    = "sqs:SendMessage"
+      Resource  = aws_sqs_queue.invoice_imports.arn
+      Condition = {
+        ArnEquals    = { "aws:SourceArn" = module.invoice_imports_bucket.arn }
+        StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id }
+      }
+    }]
+  })
+}
+
+resource "aws_s3_bucket_notification" "invoice_imports" {
+  bucket = module.invoice_imports_bucket.name
+
+  queue {
+    id            = "invoice-import-uploads"
+    queue_arn     = aws_sqs_queue.invoice_imports.arn
+    events        = ["s3:ObjectCreated:*"]
+    filter_prefix = "imports/"
+    filter_suffix = ".json"
+  }
+
+  depends_on = [aws_sqs_queue_policy.invoice_imports]
+}
+
+resource "aws_cloudwatch_metric_alarm" "invoice_imports_dlq" {
+  alarm_name          = "${aws_sqs_queue.invoice_imports_dlq.name}-not-empty"
+  alarm_description   = "Invoice import uploads could not be processed; see the DLQ."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = aws_sqs_queue.invoice_imports_dlq.name }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = local.tags
+}
+
+module "invoice_import_processor" {
+  source = "../modules/lambda_function"
+
+  function_name = "${var.name_prefix}-invoice-import-processor"
+  description   = "Checks uploaded invoice import files, stores valid invoices, pushes the status to the admin."
+  package_path  = local.notifications_package
+  handler       = "notifications.ws_import_processor.handler"
+  architecture  = var.lambda_architecture
+  memory_size   = 512
+  timeout       = local.invoice_import_processor_timeout
+  kms_key_arn   = module.key.key_arn
+  environment_variables = merge(local.websocket_environment, local.websocket_pusher_environment, {
+    INVOICES_TABLE_NAME = module.invoices_table.name
+  })
+  policy_statements = [
+    {
+      sid       = "ConsumeUploadNotifications"
+      actions   = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
+      resources = [aws_sqs_queue.invoice_imports.arn]
+    },
+    {
+      sid       = "ReadUploads"
+      actions   = ["s3:GetObject"]
+      resources = ["${module.invoice_imports_bucket.arn}/imports/*"]
+    },
+    {
+      sid       = "DecryptUploads"
+      actions   = ["kms:Decrypt"]
+      resources = [module.key.key_arn]
+    },
+    {
+      sid       = "TrackImports"
+      actions   = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]
+      resources = [module.websocket_connections_table.arn]
+    },
+    {
+      # TransactWriteItems is authorized by its item actions (two conditional puts).
+      sid       = "StoreImportedInvoices"
+      actions   = ["dynamodb:PutItem"]
+      resources = [module.invoices_table.arn]
+    },
+    local.websocket_manage_connections_statement,
+  ]
+  event_source_mappings = {
+    uploads = {
+      event_source_arn           = aws_sqs_queue.invoice_imports.arn
+      batch_size                 = 5
+      report_batch_item_failures = true
+    }
+  }
+  log_retention_days = var.log_retention_days
+  alarm_actions      = var.alarm_actions
+  tags               = local.tags
+}
+
+module "invoice_import_sweeper" {
+  source = "../modules/lambda_function"
+
+  function_name = "${var.name_prefix}-invoice-import-sweeper"
+  description   = "Times out invoice imports whose upload never came and tells the admin."
+  package_path  = local.notifications_package
+  handler       = "notifications.ws_import_sweeper.handler"
+  architecture  = var.lambda_architecture
+  memory_size   = 256
+  timeout       = 60
+  kms_key_arn   = module.key.key_arn
+  # One sweep at a time.
+  reserved_concurrent_executions = 1
+  environment_variables          = merge(local.websocket_environment, local.websocket_pusher_environment)
+  policy_statements = [
+    {
+      sid       = "FindOverdueImports"
+      actions   = ["dynamodb:Query"]
+      resources = ["${module.websocket_connections_table.arn}/index/gsi1"]
+    },
+    {
+      sid       = "TimeOutImports"
+      actions   = ["dynamodb:DeleteItem", "dynamodb:UpdateItem"]
+      resources = [module.websocket_connections_table.arn]
+    },
+    local.websocket_manage_connections_statement,
+  ]
+  log_retention_days = var.log_retention_days
+  alarm_actions      = var.alarm_actions
+  tags               = local.tags
+}
+
+resource "aws_cloudwatch_event_rule" "invoice_import_sweep" {
+  name                = "${var.name_prefix}-invoice-import-sweep"
+  description         = "Times out invoice imports past their deadline, every minute."
+  schedule_expression = "rate(1 minute)"
+  tags                = local.tags
+}
+
+resource "aws_cloudwatch_event_target" "invoice_import_sweep" {
+  rule = aws_cloudwatch_event_rule.invoice_import_sweep.name
+  arn  = module.invoice_import_sweeper.function_arn
+}
+
+resource "aws_lambda_permission" "invoice_import_sweep" {
+  statement_id  = "AllowTheSweepSchedule"
+  action        = "lambda:InvokeFunction"
+  function_name = module.invoice_import_sweeper.function_name
+  principal     = "events.amazonaws.com"
+  # Built from its parts (the rule's ARN) so that plans and mocked tests know it early.
+  source_arn = join(":", [
+    "arn", data.aws_partition.current.partition, "events", data.aws_region.current.name,
+    data.aws_caller_identity.current.account_id, "rule/${aws_cloudwatch_event_rule.invoice_import_sweep.name}",
+  ])
+}

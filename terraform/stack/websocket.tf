@@ -1,0 +1,234 @@
+# The notifications service, real-time part: the WebSocket API (Cognito ID token checked
+# by a REQUEST authorizer on $connect), the connections table (connections and invoice
+# import transactions), the routes' function, and the push consumer fed by the orders
+# topic (order statuses) and the invoices topic (InvoiceGenerated). Invoice import's
+# bucket, queue, processor and sweeper are in invoice_import.tf.
+
+variable "websocket_stage_name" {
+  description = "Stage of the WebSocket API (last part of its wss:// URL)."
+  type        = string
+  default     = "prod"
+}
+
+variable "websocket_throttling_rate_limit" {
+  description = "Steady-state messages per second the WebSocket stage accepts."
+  type        = number
+  default     = 50
+}
+
+variable "websocket_throttling_burst_limit" {
+  description = "Burst of messages the WebSocket stage accepts."
+  type        = number
+  default     = 100
+}
+
+locals {
+  websocket_push_timeout = 30
+  websocket_environment = merge(local.powertools_environment, {
+    POWERTOOLS_SERVICE_NAME = "notifications"
+    CONNECTIONS_TABLE_NAME  = module.websocket_connections_table.name
+  })
+  # Functions that post to connections: the stage's @connections endpoint and the right
+  # to use it. (The local runtime overrides the endpoint with AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI.)
+  websocket_pusher_environment = {
+    CONNECTIONS_ENDPOINT_URL = module.websocket_api.connections_url
+  }
+  websocket_manage_connections_statement = {
+    sid       = "PushToConnections"
+    actions   = ["execute-api:ManageConnections"]
+    resources = [module.websocket_api.manage_connections_arn]
+  }
+  websocket_push_invoice_queue_statements = [
+    for statement in module.websocket_push_invoices_queue.consumer_policy_statements :
+    merge(statement, { sid = "${statement.sid}Invoices" })
+  ]
+}
+
+module "websocket_connections_table" {
+  source = "../modules/dynamodb_table"
+
+  name = "${var.name_prefix}-websocket-connections"
+  # Connections and import transactions announce nothing: no outbox, no stream.
+  stream_enabled      = false
+  kms_key_arn         = module.key.key_arn
+  ttl_attribute       = "expiresAt"
+  deletion_protection = var.deletion_protection
+  global_secondary_indexes = [
+    # gsi1pk=USER#<sub>: a user's connections; gsi1pk=IMPORT#PENDING: imports by deadline.
+    { name = "gsi1", partition_key = "gsi1pk", sort_key = "gsi1sk" },
+  ]
+  tags = local.tags
+}
+
+module "websocket_authorizer" {
+  source = "../modules/lambda_function"
+
+  function_name = "${var.name_prefix}-websocket-authorizer"
+  description   = "Verifies the Cognito ID token (?token=) of a WebSocket connection request."
+  package_path  = local.notifications_package
+  handler       = "notifications.ws_authorizer.handler"
+  architecture  = var.lambda_architecture
+  memory_size   = 256
+  timeout       = 5
+  kms_key_arn   = module.key.key_arn
+  environment_variables = merge(local.websocket_environment, {
+    USER_POOL_ID        = module.users.user_pool_id
+    USER_POOL_CLIENT_ID = module.users.client_id
+  })
+  # Reads only the pool's public JWKS over HTTPS: no AWS permission needed.
+  policy_statements  = []
+  log_retention_days = var.log_retention_days
+  alarm_actions      = var.alarm_actions
+  tags               = local.tags
+}
+
+module "websocket_connections" {
+  source = "../modules/lambda_function"
+
+  function_name = "${var.name_prefix}-websocket-connections"
+  description   = "WebSocket routes: $connect/$disconnect, subscribe, ping, getImportUrl, cancelImport."
+  package_path  = local.notifications_package
+  handler       = "notifications.ws_connections.handler"
+  architecture  = var.lambda_architecture
+  memory_size   = 256
+  timeout       = 10
+  kms_key_arn   = module.key.key_arn
+  environment_variables = merge(local.websocket_environment, {
+    IMPORTS_BUCKET_NAME    = module.invoice_imports_bucket.name
+    IMPORT_TIMEOUT_SECONDS = tostring(local.invoice_import_timeout)
+  })
+  policy_statements = [
+    {
+      sid       = "TrackConnectionsAndImports"
+      actions   = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+      resources = [module.websocket_connections_table.arn]
+    },
+    {
+      # The presigned upload URL is authorized by these two statements.
+      sid       = "SignImportUploads"
+      actions   = ["s3:PutObject"]
+      resources = ["${module.invoice_imports_bucket.arn}/imports/*"]
+    },
+    {
+      sid       = "EncryptImportUploads"
+      actions   = ["kms:GenerateDataKey"]
+      resources = [module.key.key_arn]
+    },
+  ]
+  log_retention_days = var.log_retention_days
+  alarm_actions      = var.alarm_actions
+  tags               = local.tags
+}
+
+module "websocket_api" {
+  source = "../modules/websocket_api"
+
+  name        = "${var.name_prefix}-websocket"
+  description = "Real-time pushes (orders, invoices) and invoice import."
+  stage_name  = var.websocket_stage_name
+  kms_key_arn = module.key.key_arn
+  functions = {
+    authorizer = {
+      function_name = module.websocket_authorizer.function_name
+      invoke_arn    = module.websocket_authorizer.invoke_arn
+    }
+    connections = {
+      function_name = module.websocket_connections.function_name
+      invoke_arn    = module.websocket_connections.invoke_arn
+    }
+  }
+  routes = {
+    "$connect"     = { function = "connections" }
+    "$disconnect"  = { function = "connections" }
+    "$default"     = { function = "connections", two_way = true }
+    "subscribe"    = { function = "connections", two_way = true }
+    "ping"         = { function = "connections", two_way = true }
+    "getImportUrl" = { function = "connections", two_way = true }
+    "cancelImport" = { function = "connections", two_way = true }
+  }
+  authorizer             = { function = "authorizer" }
+  throttling_rate_limit  = var.websocket_throttling_rate_limit
+  throttling_burst_limit = var.websocket_throttling_burst_limit
+  log_retention_days     = var.log_retention_days
+  tags                   = local.tags
+}
+
+module "websocket_push_orders_queue" {
+  source = "../modules/sqs_consumer_queue"
+
+  name      = "${var.name_prefix}-notifications-push-orders"
+  topic_arn = module.orders_topic.arn
+  event_types = [
+    "ecommerce.orders.OrderPlaced.v1",
+    "ecommerce.orders.OrderConfirmed.v1",
+    "ecommerce.orders.OrderRejected.v1",
+    "ecommerce.orders.OrderCancelled.v1",
+  ]
+  kms_key_arn                = module.key.key_arn
+  visibility_timeout_seconds = 6 * local.websocket_push_timeout
+  restrict_dlq_sources       = var.sqs_redrive_allow_policy
+  alarm_actions              = var.alarm_actions
+  tags                       = local.tags
+}
+
+module "websocket_push_invoices_queue" {
+  source = "../modules/sqs_consumer_queue"
+
+  name                       = "${var.name_prefix}-notifications-push-invoices"
+  topic_arn                  = module.invoices_topic.arn
+  event_types                = ["ecommerce.invoices.InvoiceGenerated.v1"]
+  kms_key_arn                = module.key.key_arn
+  visibility_timeout_seconds = 6 * local.websocket_push_timeout
+  restrict_dlq_sources       = var.sqs_redrive_allow_policy
+  alarm_actions              = var.alarm_actions
+  tags                       = local.tags
+}
+
+module "websocket_push" {
+  source = "../modules/lambda_function"
+
+  function_name = "${var.name_prefix}-websocket-push"
+  description   = "Pushes order statuses and new invoices to the customer's open WebSocket connections."
+  package_path  = local.notifications_package
+  handler       = "notifications.ws_push_consumer.handler"
+  architecture  = var.lambda_architecture
+  memory_size   = 256
+  timeout       = local.websocket_push_timeout
+  kms_key_arn   = module.key.key_arn
+  environment_variables = merge(local.websocket_environment, local.websocket_pusher_environment, {
+    # Contract violations from both queues are parked in the orders queue's DLQ.
+    DLQ_URL = module.websocket_push_orders_queue.dlq_url
+  })
+  policy_statements = concat(
+    module.websocket_push_orders_queue.consumer_policy_statements,
+    local.websocket_push_invoice_queue_statements,
+    [
+      {
+        sid       = "FindCustomerConnections"
+        actions   = ["dynamodb:Query"]
+        resources = ["${module.websocket_connections_table.arn}/index/gsi1"]
+      },
+      {
+        sid       = "ForgetGoneConnectionsAndPushOnce"
+        actions   = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"]
+        resources = [module.websocket_connections_table.arn]
+      },
+      local.websocket_manage_connections_statement,
+    ],
+  )
+  event_source_mappings = {
+    order_events = {
+      event_source_arn           = module.websocket_push_orders_queue.queue_arn
+      batch_size                 = 10
+      report_batch_item_failures = true
+    }
+    invoice_events = {
+      event_source_arn           = module.websocket_push_invoices_queue.queue_arn
+      batch_size                 = 10
+      report_batch_item_failures = true
+    }
+  }
+  log_retention_days = var.log_retention_days
+  alarm_actions      = var.alarm_actions
+  tags               = local.tags
+}

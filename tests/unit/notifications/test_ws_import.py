@@ -1,0 +1,207 @@
+"""Invoice import over WebSocket: URL, upload processing (valid / invalid), cancel, timeout."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote_plus
+
+import boto3
+import pytest
+
+from notifications import ws_connections, ws_import_processor, ws_import_sweeper
+from notifications.invoice_import import imported_invoice_id
+from tests.unit.helpers import lambda_context, sqs_record
+from tests.unit.notifications.ws_fixtures import (  # noqa: F401 (fixture)
+    CONNECTIONS_TABLE,
+    IMPORTS_BUCKET,
+    INVOICES_TABLE,
+    FakeManagementApi,
+    realtime,
+    ws_event,
+)
+
+ADMIN = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
+EXAMPLES = Path(__file__).resolve().parents[3] / "schemas" / "imports" / "examples" / "v1"
+VALID = json.loads((EXAMPLES / "valid" / "two-lines.json").read_text())
+
+
+def send(action: str, connection_id: str = "admin-conn", **body: Any) -> dict[str, Any]:
+    event = ws_event(
+        action, connection_id, user_id=ADMIN, groups="admin", body={"action": action, **body}
+    )
+    response = ws_connections.handler(event, lambda_context())
+    return dict(json.loads(response["body"]))
+
+
+def upload(transaction_id: str, document: Any) -> dict[str, Any]:
+    """PUTs the file and delivers S3's notification through SQS to the processor."""
+    key = f"imports/{transaction_id}.json"
+    body = document if isinstance(document, bytes) else json.dumps(document).encode()
+    boto3.client("s3").put_object(Bucket=IMPORTS_BUCKET, Key=key, Body=body)
+    notification = {
+        "Records": [
+            {
+                "eventVersion": "2.1",
+                "eventSource": "aws:s3",
+                "eventName": "ObjectCreated:Put",
+                "s3": {
+                    "bucket": {"name": IMPORTS_BUCKET},
+                    "object": {"key": quote_plus(key), "size": len(body)},
+                },
+            }
+        ]
+    }
+    batch = {"Records": [sqs_record(json.dumps(notification))]}
+    return dict(ws_import_processor.handler(batch, lambda_context()))
+
+
+def statuses(api: FakeManagementApi, connection_id: str = "admin-conn") -> list[str]:
+    return [message["status"] for message in api.posted.get(connection_id, [])]
+
+
+def transaction_item(transaction_id: str) -> dict[str, Any]:
+    return boto3.client("dynamodb").get_item(
+        TableName=CONNECTIONS_TABLE,
+        Key={"pk": {"S": f"IMPORT#{transaction_id}"}, "sk": {"S": "IMPORT"}},
+    )["Item"]
+
+
+def test_get_import_url_presigns_a_put_and_opens_a_pending_transaction(
+    realtime: FakeManagementApi,  # noqa: F811, ARG001
+) -> None:
+    answer = send("getImportUrl")
+
+    assert answer["type"] == "import.url"
+    transaction_id = answer["transactionId"]
+    assert answer["key"] == f"imports/{transaction_id}.json"
+    assert IMPORTS_BUCKET in answer["uploadUrl"]
+    assert "X-Amz-Signature" in answer["uploadUrl"]
+    item = transaction_item(transaction_id)
+    assert item["status"] == {"S": "pending"}
+    assert item["connectionId"] == {"S": "admin-conn"}
+    assert item["adminId"] == {"S": ADMIN}
+
+
+def test_a_valid_file_is_received_then_processed_and_stored(
+    realtime: FakeManagementApi,  # noqa: F811
+) -> None:
+    transaction_id = send("getImportUrl")["transactionId"]
+
+    assert upload(transaction_id, VALID) == {"batchItemFailures": []}
+
+    assert statuses(realtime) == ["received", "processed"]
+    invoice_id = imported_invoice_id(transaction_id)
+    assert realtime.posted["admin-conn"][1]["invoiceId"] == invoice_id
+    stored = boto3.client("dynamodb").get_item(
+        TableName=INVOICES_TABLE, Key={"pk": {"S": f"INVOICE#{invoice_id}"}, "sk": {"S": "IMPORT"}}
+    )["Item"]
+    assert stored["source"] == {"S": "import"}
+    assert stored["number"] == {"S": VALID["number"]}
+    assert transaction_item(transaction_id)["status"] == {"S": "processed"}
+
+
+def test_a_redelivered_upload_changes_nothing(realtime: FakeManagementApi) -> None:  # noqa: F811
+    transaction_id = send("getImportUrl")["transactionId"]
+    upload(transaction_id, VALID)
+    upload(transaction_id, VALID)
+    assert statuses(realtime) == ["received", "processed"]
+
+
+@pytest.mark.parametrize(
+    ("document", "field", "rule"),
+    [
+        (
+            {**VALID, "lines": [{**VALID["lines"][0], "quantity": 0}]},
+            "lines[0].quantity",
+            "minimum",
+        ),
+        ({k: v for k, v in VALID.items() if k != "issuedAt"}, "issuedAt", "required"),
+        ({**VALID, "total": {"amount": 1, "currency": "EUR"}}, "total.amount", "total"),
+        (b"{not json", "", "json"),
+    ],
+    ids=["quantity", "missing", "total", "not-json"],
+)
+def test_an_invalid_file_is_reported_with_its_field_paths(
+    realtime: FakeManagementApi,  # noqa: F811
+    document: Any,
+    field: str,
+    rule: str,
+) -> None:
+    transaction_id = send("getImportUrl")["transactionId"]
+
+    upload(transaction_id, document)
+
+    assert statuses(realtime) == ["received", "invalid"]
+    reasons = realtime.posted["admin-conn"][1]["reasons"]
+    assert (reasons[0]["field"], reasons[0]["rule"]) == (field, rule)
+    assert transaction_item(transaction_id)["status"] == {"S": "invalid"}
+
+
+def test_an_invoice_number_is_imported_once(realtime: FakeManagementApi) -> None:  # noqa: F811
+    upload(send("getImportUrl")["transactionId"], VALID)
+    upload(send("getImportUrl")["transactionId"], VALID)
+    assert statuses(realtime) == ["received", "processed", "received", "invalid"]
+    assert realtime.posted["admin-conn"][3]["reasons"][0]["rule"] == "unique"
+
+
+def test_cancel_then_a_late_upload_is_ignored(realtime: FakeManagementApi) -> None:  # noqa: F811
+    transaction_id = send("getImportUrl")["transactionId"]
+
+    answer = send("cancelImport", transactionId=transaction_id)
+    assert answer == {
+        "type": "import.status",
+        "transactionId": transaction_id,
+        "status": "cancelled",
+    }
+    upload(transaction_id, VALID)
+
+    assert statuses(realtime) == ["cancelled"]
+    assert "ignored" in realtime.posted["admin-conn"][0]["reasons"][0]["message"]
+    assert transaction_item(transaction_id)["status"] == {"S": "cancelled"}
+    assert send("cancelImport", transactionId=transaction_id)["type"] == "error"
+
+
+def test_only_the_admin_who_opened_an_import_can_cancel_it(
+    realtime: FakeManagementApi,  # noqa: F811, ARG001
+) -> None:
+    transaction_id = send("getImportUrl")["transactionId"]
+    event = ws_event(
+        "cancelImport",
+        "other",
+        user_id=str(uuid.uuid4()),
+        groups="admin",
+        body={"action": "cancelImport", "transactionId": transaction_id},
+    )
+    answer = json.loads(ws_connections.handler(event, lambda_context())["body"])
+    assert answer == {"type": "error", "message": f"no import {transaction_id}"}
+
+
+def test_an_import_without_upload_times_out(
+    realtime: FakeManagementApi,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("IMPORT_TIMEOUT_SECONDS", "0")
+    overdue = send("getImportUrl")["transactionId"]
+    monkeypatch.setenv("IMPORT_TIMEOUT_SECONDS", "600")
+    still_open = send("getImportUrl")["transactionId"]
+
+    result = ws_import_sweeper.handler({"source": "aws.events"}, lambda_context())
+
+    assert result == {"timedOut": [overdue]}
+    assert realtime.posted["admin-conn"] == [
+        {"type": "import.status", "transactionId": overdue, "status": "timed_out"}
+    ]
+    assert transaction_item(still_open)["status"] == {"S": "pending"}
+    assert ws_import_sweeper.handler({}, lambda_context()) == {"timedOut": []}
+    upload(overdue, VALID)
+    assert statuses(realtime) == ["timed_out", "timed_out"]
+
+
+def test_s3_test_events_and_foreign_keys_are_skipped(realtime: FakeManagementApi) -> None:  # noqa: F811
+    batch = {"Records": [sqs_record(json.dumps({"Event": "s3:TestEvent", "Bucket": "b"}))]}
+    assert ws_import_processor.handler(batch, lambda_context()) == {"batchItemFailures": []}
+    assert upload(str(uuid.uuid4()), VALID) == {"batchItemFailures": []}
+    assert realtime.posted == {}

@@ -1,0 +1,147 @@
+"""Shared pieces of the WebSocket tests: the connections table, a fake @connections API,
+WebSocket proxy events as API Gateway sends them, and real moto Cognito tokens."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import moto.cognitoidp
+import pytest
+
+import notifications.pusher
+import notifications.ws_authorizer
+import notifications.ws_connections
+import notifications.ws_import_processor
+import notifications.ws_import_sweeper
+import notifications.ws_push_consumer
+from tests.unit.conftest import create_service_table
+
+CONNECTIONS_TABLE = "ecommerce-test-connections"
+INVOICES_TABLE = "ecommerce-test-invoices"
+IMPORTS_BUCKET = "ecommerce-test-invoice-imports"
+JWKS_FILE = Path(moto.cognitoidp.__file__).parent / "resources" / "jwks-public.json.gz"
+
+
+def moto_jwks(_url: str) -> dict[str, Any]:
+    """The JWKS moto's Cognito signs with (what its jwks.json endpoint serves)."""
+    return dict(json.loads(gzip.decompress(JWKS_FILE.read_bytes())))
+
+
+class GoneError(Exception):
+    """Stands for botocore's GoneException (410)."""
+
+
+class FakeManagementApi:
+    """Records posts; connections in `gone` answer 410, in `broken` fail otherwise."""
+
+    class exceptions:
+        GoneException = GoneError
+
+    def __init__(self) -> None:
+        self.posted: dict[str, list[dict[str, Any]]] = {}
+        self.gone: set[str] = set()
+        self.broken: set[str] = set()
+        self._lock = threading.Lock()
+
+    def post_to_connection(self, ConnectionId: str, Data: bytes) -> None:
+        if ConnectionId in self.gone:
+            raise GoneError(ConnectionId)
+        if ConnectionId in self.broken:
+            raise RuntimeError("connection reset")
+        with self._lock:
+            self.posted.setdefault(ConnectionId, []).append(json.loads(Data))
+
+
+def reset_caches() -> None:
+    for module in (
+        notifications.ws_authorizer,
+        notifications.ws_connections,
+        notifications.ws_import_processor,
+        notifications.ws_import_sweeper,
+        notifications.ws_push_consumer,
+    ):
+        names = (
+            "verifier",
+            "connections",
+            "imports",
+            "invoices",
+            "pusher",
+            "consumer",
+            "presigner",
+        )
+        for name in names:
+            cached = getattr(module, name, None)
+            if cached is not None and hasattr(cached, "cache_clear"):
+                cached.cache_clear()
+
+
+@pytest.fixture
+def realtime(
+    mocked_aws: None,  # noqa: ARG001 (inside the mock)
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[FakeManagementApi]:
+    create_service_table(CONNECTIONS_TABLE)
+    create_service_table(INVOICES_TABLE)
+    boto3.client("s3").create_bucket(Bucket=IMPORTS_BUCKET)
+    dlq = boto3.client("sqs").create_queue(QueueName="ecommerce-test-push-dlq")["QueueUrl"]
+    for name, value in {
+        "CONNECTIONS_TABLE_NAME": CONNECTIONS_TABLE,
+        "INVOICES_TABLE_NAME": INVOICES_TABLE,
+        "IMPORTS_BUCKET_NAME": IMPORTS_BUCKET,
+        "IMPORT_TIMEOUT_SECONDS": "60",
+        "CONNECTIONS_ENDPOINT_URL": "https://example.execute-api.us-east-1.amazonaws.com/prod",
+        "DLQ_URL": dlq,
+    }.items():
+        monkeypatch.setenv(name, value)
+    api = FakeManagementApi()
+    monkeypatch.setattr(notifications.pusher, "management_client", lambda: api)
+    for module in (
+        notifications.ws_import_processor,
+        notifications.ws_import_sweeper,
+        notifications.ws_push_consumer,
+    ):
+        monkeypatch.setattr(module, "management_client", lambda: api)
+    reset_caches()
+    yield api
+    reset_caches()
+
+
+def ws_event(
+    route_key: str,
+    connection_id: str,
+    *,
+    user_id: str | None = None,
+    groups: str = "customer",
+    body: dict[str, Any] | str | None = None,
+) -> dict[str, Any]:
+    """A WebSocket proxy event (CONNECT, MESSAGE or DISCONNECT) after the authorizer."""
+    event_type = {"$connect": "CONNECT", "$disconnect": "DISCONNECT"}.get(route_key, "MESSAGE")
+    context: dict[str, Any] = {
+        "routeKey": route_key,
+        "eventType": event_type,
+        "connectionId": connection_id,
+        "connectedAt": 1_760_000_000_000,
+        "requestId": str(uuid.uuid4()),
+        "stage": "prod",
+        "apiId": "abc123",
+        "domainName": "abc123.execute-api.us-east-1.amazonaws.com",
+    }
+    if user_id:
+        context["authorizer"] = {
+            "principalId": user_id,
+            "userId": user_id,
+            "email": f"{user_id[:8]}@example.com",
+            "groups": groups,
+            "integrationLatency": 12,
+        }
+    event: dict[str, Any] = {"requestContext": context, "isBase64Encoded": False}
+    if body is not None:
+        event["body"] = body if isinstance(body, str) else json.dumps(body)
+    return event
