@@ -9,10 +9,10 @@ BOOT_PY   := $(shell scripts/find_python.sh)
 TARGET    ?= local
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help venv generate lint unit contracts terraform-check build e2e up bench test clean
+.PHONY: help venv generate lint unit contracts terraform-check build e2e up deploy-localstack bench test clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: requirements/dev.txt
 	@test -x $(PY) || $(BOOT_PY) -m venv $(VENV)
@@ -48,6 +48,15 @@ e2e: build ## end-to-end suite (TARGET=local|localstack|aws)
 
 up: build ## run the whole system locally with demo data
 	PYTHONPATH=scripts $(PY) -m localcloud up
+
+LOCALSTACK_ARCH ?= $(shell uname -m | sed -e 's/aarch64/arm64/' -e 's/amd64/x86_64/')
+
+deploy-localstack: generate ## terraform apply of environments/local into LocalStack (after docker compose up -d localstack)
+	$(PY) scripts/build.py --variant lambda --architecture $(LOCALSTACK_ARCH)
+	source scripts/terraform_cli_config.sh && cd terraform/environments/local && terraform init -input=false && \
+	  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test terraform apply -input=false -auto-approve \
+	  -var aws_endpoint_url=$${AWS_ENDPOINT_URL:-http://localhost:4566} \
+	  -var package_dir=$(CURDIR)/dist/lambda -var lambda_architecture=$(LOCALSTACK_ARCH)
 
 bench: build ## benchmarks; figures under bench/results/
 	$(PY) scripts/bench.py

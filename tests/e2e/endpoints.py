@@ -55,12 +55,14 @@ def load(target: str) -> Endpoints:
         raw = json.loads((ROOT / ".local" / "endpoints.json").read_text())
     else:
         raw = _from_terraform(ENVIRONMENT_BY_TARGET[target])
-        raw.setdefault(
-            "aws_endpoint_url",
-            os.environ.get("AWS_ENDPOINT_URL", "http://localhost:4566")
-            if target == "localstack"
-            else None,
-        )
+        if target == "localstack":
+            emulator = os.environ.get("AWS_ENDPOINT_URL", "http://localhost:4566")
+            raw["aws_endpoint_url"] = emulator
+            # LocalStack serves a stage at /restapis/<id>/<stage>/_user_request_
+            stage = raw["rest_url"].rstrip("/").rsplit("/", 1)[-1]
+            raw["rest_url"] = f"{emulator}/restapis/{raw['rest_api_id']}/{stage}/_user_request_"
+        else:
+            raw["aws_endpoint_url"] = None
     return Endpoints(
         target=target,
         rest_url=raw["rest_url"].rstrip("/"),
