@@ -131,7 +131,12 @@ def _with_code_environment(function: Function) -> Function:
     names = set(function.environment)
     for package in (function.package, SHARED_PACKAGE):
         for path in (FUNCTIONS / package).rglob("*.py"):
-            names.update(m["name"] for m in _ENV_CONSTANT.finditer(path.read_text()))
+            names.update(
+                m["name"]
+                for m in _ENV_CONSTANT.finditer(path.read_text())
+                # AWS_* are set by Lambda or by the local cloud, never by Terraform
+                if not m["name"].startswith("AWS_")
+            )
     environment = {
         name: function.environment.get(name) or stand_in_value(name, function.name)
         for name in sorted(names)
