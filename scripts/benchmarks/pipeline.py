@@ -1,11 +1,15 @@
-"""The whole saga on the local cloud: a burst of orders, each followed until CONFIRMED.
+"""The whole saga on the local cloud: a burst of orders, each followed until it is
+confirmed, invoiced and e-mailed.
 
 Reads `.local/endpoints.json` (written by `make up`), signs the demo customer in, picks
 products from `GET /products`, sends N `POST /orders` from a few threads, then polls
-`GET /orders/{id}` until every order is CONFIRMED (or REJECTED, or the timeout). Reports
-orders/s, median and p95 latency (POST sent -> CONFIRMED seen) and the peak resident
-memory of the local cloud's processes (the `pids` of endpoints.json and their children).
-Skips with a reason when no local cloud answers.
+`GET /orders/{id}` until every order is CONFIRMED (or REJECTED, or the timeout), then
+`GET /invoices?orderId=` until its invoice exists, while a watcher reads the emulator's
+mailbox. Reports orders/s, median and p95 latency (POST sent -> CONFIRMED seen), the time
+from confirmation to the invoice (server timestamps `confirmedAt` -> `issuedAt`) and to
+the e-mail (seen in the mailbox), and the peak resident memory of the local cloud's
+processes (the `pids` of endpoints.json and their children). Skips with a reason when no
+local cloud answers.
 """
 
 from __future__ import annotations
@@ -47,6 +51,10 @@ def measure(orders: int, concurrency: int = 8, timeout_s: float = 120.0) -> dict
         return {"skipped": "no product in stock on the local cloud"}
     memory = _MemorySampler(endpoints.get("pids", {}))
     memory.start()
+    mailbox = _MailboxWatcher(endpoints["aws_endpoint_url"])
+    mailbox.start()
+    confirmed_at: dict[str, float] = {}
+    invoice_delays: list[float] = []
 
     def place_and_follow(number: int) -> tuple[str, float | None]:
         started = time.perf_counter()
@@ -60,17 +68,39 @@ def measure(orders: int, concurrency: int = 8, timeout_s: float = 120.0) -> dict
             return f"POST {response.status_code}", None
         order_id = response.json()["id"]
         while time.perf_counter() - started < timeout_s:
-            status = session.get(f"{base}/orders/{order_id}", timeout=30).json().get("status")
-            if status in FINAL:
-                return status, time.perf_counter() - started
+            order = session.get(f"{base}/orders/{order_id}", timeout=30).json()
+            if order.get("status") in FINAL:
+                latency = time.perf_counter() - started
+                if order["status"] == "CONFIRMED":
+                    confirmed_at[order_id] = time.perf_counter()
+                    mailbox.want(order_id)
+                    _follow_invoice(order)
+                return order["status"], latency
             time.sleep(POLL_SECONDS)
         return "TIMEOUT", None
+
+    def _follow_invoice(order: dict[str, Any]) -> None:
+        deadline = time.perf_counter() + timeout_s
+        while time.perf_counter() < deadline:
+            response = session.get(f"{base}/invoices", params={"orderId": order["id"]}, timeout=30)
+            items = response.json().get("items", []) if response.ok else []
+            if items:
+                invoice_delays.append(_seconds_between(order["confirmedAt"], items[0]["issuedAt"]))
+                return
+            time.sleep(POLL_SECONDS)
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         outcomes = list(pool.map(place_and_follow, range(orders)))
     elapsed = time.perf_counter() - started
+    mailbox.wait(timeout_s)
+    mailbox.stop()
     memory.stop()
+    email_delays = sorted(
+        mailbox.seen[order] - confirmed
+        for order, confirmed in confirmed_at.items()
+        if order in mailbox.seen
+    )
     latencies = sorted(s for status, s in outcomes if status == "CONFIRMED" and s is not None)
     counts: dict[str, int] = {}
     for status, _ in outcomes:
@@ -86,8 +116,70 @@ def measure(orders: int, concurrency: int = 8, timeout_s: float = 120.0) -> dict
             if latencies
             else None
         ),
+        "confirmed_to_invoice_ms_median": _median_ms(invoice_delays),
+        "confirmed_to_invoice_ms_p95": _p95_ms(invoice_delays),
+        "invoices_seen": len(invoice_delays),
+        "confirmed_to_email_ms_median": _median_ms(email_delays),
+        "confirmed_to_email_ms_p95": _p95_ms(email_delays),
+        "emails_seen": len(email_delays),
         "peak_rss_mb": memory.peak_mb,
     }
+
+
+def _seconds_between(earlier: str, later: str) -> float:
+    from datetime import datetime
+
+    def parse(moment: str) -> datetime:
+        return datetime.fromisoformat(moment.replace("Z", "+00:00"))
+
+    return (parse(later) - parse(earlier)).total_seconds()
+
+
+def _median_ms(values: list[float]) -> int | None:
+    return round(statistics.median(values) * 1000) if values else None
+
+
+def _p95_ms(values: list[float]) -> int | None:
+    ordered = sorted(values)
+    return round(ordered[max(0, math.ceil(len(ordered) * 0.95) - 1)] * 1000) if ordered else None
+
+
+class _MailboxWatcher(threading.Thread):
+    """Notes when an e-mail naming each order first shows in the emulator's mailbox."""
+
+    def __init__(self, emulator_url: str) -> None:
+        super().__init__(daemon=True)
+        self._url = f"{emulator_url}/moto-api/data.json"
+        self._done = threading.Event()
+        self.seen: dict[str, float] = {}
+        self._wanted: set[str] = set()
+
+    def run(self) -> None:
+        import requests
+
+        while not self._done.is_set():
+            try:
+                messages = requests.get(self._url, timeout=10).json()["ses"]["Message"]
+            except (requests.RequestException, KeyError, ValueError):
+                messages = []
+            now = time.perf_counter()
+            text = "\n".join(str(m.get("body", "")) for m in messages)
+            for order in self._wanted - set(self.seen):
+                if order in text:
+                    self.seen[order] = now
+            self._done.wait(0.5)
+
+    def want(self, order_id: str) -> None:
+        self._wanted = self._wanted | {order_id}
+
+    def wait(self, timeout_s: float) -> None:
+        deadline = time.perf_counter() + timeout_s
+        while set(self.seen) < self._wanted and time.perf_counter() < deadline:
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
 
 
 def _running_cloud() -> dict[str, Any] | str:
