@@ -66,6 +66,11 @@ check_root() {
 check_roots() {
   local jobs="${TF_CHECK_JOBS:-4}" outdir root index=0 pids=() status=0
   outdir="$(mktemp -d)"
+  # Concurrent inits must not fill the shared plugin cache together (it is not
+  # concurrency-safe): one init first puts the providers in it, the rest only link.
+  if [[ -f "$1/.terraform.lock.hcl" ]]; then
+    terraform -chdir="$1" init -backend=false -no-color -lockfile=readonly >/dev/null 2>&1 || true
+  fi
   for root in "$@"; do
     while (($(jobs -rp | wc -l) >= jobs)); do wait -n || true; done
     (check_root "${root}" >"${outdir}/${index}.out" 2>&1; echo $? >"${outdir}/${index}.rc") &
