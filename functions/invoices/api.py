@@ -83,7 +83,7 @@ def list_invoices(order_id: OrderId) -> dict[str, Any]:
     return {"items": [invoice_json(invoice) for invoice in invoices]}
 
 
-@app.get("/invoices/<id>", **authorize())
+@app.get("/invoices/<id>", **authorize(errors=[404]))
 def get_invoice(invoice_id: InvoiceId) -> dict[str, Any]:
     return invoice_json(service().get(str(invoice_id), current_principal(app)))
 

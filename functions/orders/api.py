@@ -56,7 +56,7 @@ def json_response(body: dict[str, Any], status: int = 200, **headers: str) -> Re
     )
 
 
-@app.post("/orders", **authorize(*SHOPPERS))
+@app.post("/orders", **authorize(*SHOPPERS, success=201, errors=[409, 415, 422]))
 def place_order(body: OrderIn, idempotency_key: IdempotencyKey = None) -> Response[Any]:
     customer = current_principal(app)
 
@@ -87,12 +87,12 @@ def list_orders(
     return {"items": [order_json(o) for o in page.orders], "nextToken": page.next_token}
 
 
-@app.get("/orders/<id>", **authorize(*SHOPPERS))
+@app.get("/orders/<id>", **authorize(*SHOPPERS, errors=[404]))
 def get_order(order_id: OrderId) -> dict[str, Any]:
     return order_json(service().get(current_principal(app), str(order_id)))
 
 
-@app.delete("/orders/<id>", **authorize(*SHOPPERS))
+@app.delete("/orders/<id>", **authorize(*SHOPPERS, errors=[404, 409]))
 def cancel_order(order_id: OrderId) -> dict[str, Any]:
     order = service().cancel(current_principal(app), str(order_id), current_correlation_id())
     return order_json(order)

@@ -71,12 +71,12 @@ def list_products(
     return {"items": [product_json(p) for p in page.products], "nextToken": page.next_token}
 
 
-@app.get("/products/<id>", **authorize())
+@app.get("/products/<id>", **authorize(errors=[404]))
 def get_product(product_id: ProductId) -> Response[Any]:
     return product_response(service().get(str(product_id)))
 
 
-@app.post("/products", **authorize(ADMIN))
+@app.post("/products", **authorize(ADMIN, success=201, errors=[409, 415]))
 def create_product(body: ProductIn) -> Response[Any]:
     product = service().create(body.to_new_product(), current_correlation_id())
     base_path = app.current_event.request_context.path or app.current_event.path
@@ -84,7 +84,7 @@ def create_product(body: ProductIn) -> Response[Any]:
     return product_response(product, 201, Location=location)
 
 
-@app.put("/products/<id>", **authorize(ADMIN))
+@app.put("/products/<id>", **authorize(ADMIN, errors=[404, 409, 415]))
 def update_product(
     product_id: ProductId,
     body: ProductUpdate,
@@ -99,7 +99,7 @@ def update_product(
     return product_response(product)
 
 
-@app.delete("/products/<id>", **authorize(ADMIN))
+@app.delete("/products/<id>", **authorize(ADMIN, success=204, errors=[404, 409]))
 def delete_product(product_id: ProductId) -> Response[Any]:
     service().delete(str(product_id))
     return Response(status_code=204)

@@ -8,11 +8,15 @@
   customer posting a broken body to an admin route would get a 400 describing the admin
   payload instead of a 403. An authorized route therefore turns the resolver's automatic
   validation off and runs the same validation middleware itself, right after the check.
+- :func:`authorize` also declares, for the OpenAPI document, the success status and every
+  error the route can answer (``ErrorBody``): 400 and 401 always, 403 when groups are
+  required, plus the route's own (404, 409, ...). ``scripts/openapi/export.py`` merges the
+  services' documents.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -26,6 +30,8 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from pydantic import BaseModel
 
 from shared.auth import Principal, principal_from_event
 from shared.errors import AppError, FieldError
@@ -43,6 +49,36 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
 PRINCIPAL_CONTEXT_KEY = "principal"
+
+
+class ErrorField(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """The body of every error the services answer (``fields`` only for invalid input)."""
+
+    error: str
+    message: str
+    fields: list[ErrorField] | None = None
+
+
+class GatewayErrorBody(BaseModel):
+    """What API Gateway itself answers, e.g. 401 when its Cognito authorizer refuses."""
+
+    message: str
+
+
+ERROR_DESCRIPTIONS = {
+    400: "Invalid request (ValidationError, with the offending fields)",
+    401: "No valid Cognito ID token in the Authorization header (answered by API Gateway)",
+    403: "The caller is not in a group allowed to call this route",
+    404: "Not found (or not visible to the caller)",
+    409: "Conflict with the current state",
+    415: "The body is not application/json",
+    422: "The request cannot be processed as sent",
+}
 
 
 def error_response(
@@ -127,20 +163,56 @@ class Authorize(BaseMiddlewareHandler["APIGatewayRestResolver"]):
         return next_middleware(app)
 
 
+class RequireJsonBody(BaseMiddlewareHandler["APIGatewayRestResolver"]):
+    """Route middleware: a route that takes a body takes JSON only (415 otherwise). Left to
+    itself Powertools would also parse form and multipart bodies, and a multipart one
+    without a boundary escapes as a 500."""
+
+    def handler(
+        self, app: APIGatewayRestResolver, next_middleware: NextMiddleware
+    ) -> Response[Any]:
+        route = app.context.get("_route")
+        content_type = app.current_event.headers.get("content-type", "").strip().lower()
+        takes_body = route is not None and bool(route.dependant.body_params)
+        if takes_body and content_type and not content_type.startswith("application/json"):
+            raise RequestUnsupportedContentType(f"unsupported content type {content_type}", [])
+        return next_middleware(app)
+
+
 class RouteOptions(TypedDict):
     enable_validation: bool
     middlewares: list[Callable[..., Any]]
+    responses: dict[int, OpenAPIResponse]
 
 
-def authorize(*groups: str) -> RouteOptions:
+def documented_responses(success: int, errors: Iterable[int]) -> dict[int, OpenAPIResponse]:
+    """OpenAPI responses: ``success`` (its schema from the route's return annotation; none
+    for 204) and each error status with its body's schema."""
+    responses: dict[int, OpenAPIResponse] = {success: {"description": HTTPStatus(success).phrase}}
+    if success == HTTPStatus.NO_CONTENT:
+        responses[success]["content"] = {}
+    for status in sorted(set(errors)):
+        model = GatewayErrorBody if status == HTTPStatus.UNAUTHORIZED else ErrorBody
+        responses[status] = {
+            "description": ERROR_DESCRIPTIONS.get(status, HTTPStatus(status).phrase),
+            "content": {content_types.APPLICATION_JSON: {"model": model}},
+        }
+    return responses
+
+
+def authorize(*groups: str, success: int = 200, errors: Iterable[int] = ()) -> RouteOptions:
     """Route options: authenticated caller (in one of ``groups`` when given), then request
-    validation. Use as ``@app.post("/things", **authorize("admin"))``."""
+    validation; ``success`` and ``errors`` (beyond 400, 401 and 403) document the route.
+    Use as ``@app.post("/things", **authorize("admin", success=201, errors=[409]))``."""
+    always = [400, 401, 403] if groups else [400, 401]
     return {
         "enable_validation": False,
         "middlewares": [
             Authorize(frozenset(groups)),
+            RequireJsonBody(),
             OpenAPIRequestValidationMiddleware(),  # type: ignore[no-untyped-call]
         ],
+        "responses": documented_responses(success, [*always, *errors]),
     }
 
 

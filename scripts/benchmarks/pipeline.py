@@ -149,7 +149,7 @@ class _MailboxWatcher(threading.Thread):
 
     def __init__(self, emulator_url: str) -> None:
         super().__init__(daemon=True)
-        self._url = f"{emulator_url}/moto-api/data.json"
+        self._url = f"{emulator_url}/moto-api/data.json?service=ses"
         self._done = threading.Event()
         self.seen: dict[str, float] = {}
         self._wanted: set[str] = set()

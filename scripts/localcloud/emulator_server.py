@@ -109,16 +109,21 @@ def keep_tables_on_transaction_rollback() -> None:
 
 def tolerate_unreadable_models_in_dump() -> None:
     """`/moto-api/data.json` (used to read sent e-mails) fails whole when one model's
-    attribute raises (the Lambda model asks Docker for its version): skip such attributes."""
+    attribute raises (the Lambda model asks Docker for its version): skip such attributes,
+    and accept `?service=<name>` to dump only that service."""
     import json
 
     from moto.moto_api._internal.responses import MotoAPIResponse
 
-    def model_data(*_request: Any) -> Any:  # (self, request, full_url, headers)
+    def model_data(_self: Any, _request: Any, full_url: str, _headers: Any) -> Any:
+        from urllib.parse import parse_qs, urlparse
+
         from moto.core.model_instances import model_data as tracked
 
+        # `?service=ses` dumps one service: the whole dump grows with every SQS receive
+        wanted = parse_qs(urlparse(full_url).query).get("service")
         results: dict[str, dict[str, list[dict[str, Any]]]] = {}
-        for service in sorted(tracked):
+        for service in sorted(s for s in tracked if not wanted or s in wanted):
             results[service] = {}
             for name in sorted(tracked[service]):
                 instances = tracked[service][name].instances_tracked  # type: ignore[attr-defined]

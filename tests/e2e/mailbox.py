@@ -1,6 +1,7 @@
 """Reads the e-mails the system sent, where the target can show them.
 
-- local (moto): the emulator's model dump, `/moto-api/data.json`, lists every SES message;
+- local (moto): the emulator's model dump, `/moto-api/data.json?service=ses`, lists every
+  SES message;
 - localstack: its `/_aws/ses` endpoint;
 - aws: SES delivers for real; nothing to read here (tests skip the check).
 """
@@ -26,7 +27,11 @@ class Email:
 def sent_emails(endpoints: Endpoints) -> list[Email] | None:
     """Every e-mail sent so far, or None when the target keeps no mailbox."""
     if endpoints.target == "local" and endpoints.aws_endpoint_url:
-        dump = requests.get(f"{endpoints.aws_endpoint_url}/moto-api/data.json", timeout=10)
+        dump = requests.get(
+            f"{endpoints.aws_endpoint_url}/moto-api/data.json",
+            params={"service": "ses"},
+            timeout=30,
+        )
         dump.raise_for_status()
         return [_from_moto(m) for m in dump.json().get("ses", {}).get("Message", [])]
     if endpoints.target == "localstack" and endpoints.aws_endpoint_url:

@@ -62,7 +62,8 @@ def test_the_model_dump_lists_sent_emails(aws_env: str) -> None:
         Destination={"ToAddresses": ["ada@example.com"]},
         Message={"Subject": {"Data": "Hello"}, "Body": {"Text": {"Data": "order 42"}}},
     )
-    dump = requests.get(f"{aws_env}/moto-api/data.json", timeout=10)
+    dump = requests.get(f"{aws_env}/moto-api/data.json", params={"service": "ses"}, timeout=10)
     assert dump.status_code == 200
+    assert set(dump.json()) == {"ses"}
     messages = dump.json()["ses"]["Message"]
     assert any(m["subject"] == "Hello" and "order 42" in m["body"] for m in messages)

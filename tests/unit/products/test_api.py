@@ -152,6 +152,19 @@ def test_a_missing_field_and_a_broken_body_are_400(call_api: ApiCall) -> None:
     assert not_an_object.status == 400
 
 
+@pytest.mark.parametrize(
+    "content_type", ["multipart/form-data", "application/x-www-form-urlencoded", "text/plain"]
+)
+def test_a_body_that_is_not_json_is_415_not_500(call_api: ApiCall, content_type: str) -> None:
+    """Found by the REST fuzzing: a multipart body without a boundary used to be a 500."""
+    created = call_api(
+        "POST", "/products", raw_body="sku=X", headers={"Content-Type": content_type}
+    )
+
+    assert created.status == 415
+    assert created.body["error"] == "UnsupportedMediaType"
+
+
 def test_limits_are_inclusive(call_api: ApiCall) -> None:
     product = create(
         call_api,

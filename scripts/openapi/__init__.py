@@ -1,0 +1,1 @@
+"""The REST API's OpenAPI document, exported from the services' Powertools resolvers."""
