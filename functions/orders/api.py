@@ -24,7 +24,7 @@ from orders.service import OrderService
 from shared import aws
 from shared.auth import ADMIN, CUSTOMER
 from shared.http import authorize, current_principal, register_error_handlers, resolve
-from shared.observability import current_correlation_id, lambda_handler
+from shared.observability import current_correlation_id, lambda_handler, metrics
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -62,6 +62,7 @@ def place_order(body: OrderIn, idempotency_key: IdempotencyKey = None) -> Respon
 
     def place() -> dict[str, Any]:
         order = service().place(customer, body.to_new_order(), current_correlation_id())
+        metrics.add_metric(name="OrdersPlaced", unit="Count", value=1)
         return order_json(order)
 
     if idempotency_key is None:
@@ -95,6 +96,7 @@ def get_order(order_id: OrderId) -> dict[str, Any]:
 @app.delete("/orders/<id>", **authorize(*SHOPPERS, errors=[404, 409]))
 def cancel_order(order_id: OrderId) -> dict[str, Any]:
     order = service().cancel(current_principal(app), str(order_id), current_correlation_id())
+    metrics.add_metric(name="OrdersCancelled", unit="Count", value=1)
     return order_json(order)
 
 

@@ -1,9 +1,27 @@
 # One REST API for every service; each route is a Lambda proxy behind Cognito.
 
+locals {
+  # Route -> the key of its function (also the dashboard's per-service API widgets).
+  rest_api_name = "${var.name_prefix}-api"
+  rest_routes = {
+    "GET /products"         = { function = "products" }
+    "POST /products"        = { function = "products" }
+    "GET /products/{id}"    = { function = "products" }
+    "PUT /products/{id}"    = { function = "products" }
+    "DELETE /products/{id}" = { function = "products" }
+    "GET /orders"           = { function = "orders" }
+    "POST /orders"          = { function = "orders" }
+    "GET /orders/{id}"      = { function = "orders" }
+    "DELETE /orders/{id}"   = { function = "orders" }
+    "GET /invoices"         = { function = "invoices" }
+    "GET /invoices/{id}"    = { function = "invoices" }
+  }
+}
+
 module "rest_api" {
   source = "../modules/rest_api"
 
-  name        = "${var.name_prefix}-api"
+  name        = local.rest_api_name
   description = "E-commerce REST API (${var.environment})."
   stage_name  = "v1"
 
@@ -22,26 +40,18 @@ module "rest_api" {
       invoke_arn    = module.invoices_api.invoke_arn
     }
   }
-  routes = {
-    "GET /products"         = { function = "products" }
-    "POST /products"        = { function = "products" }
-    "GET /products/{id}"    = { function = "products" }
-    "PUT /products/{id}"    = { function = "products" }
-    "DELETE /products/{id}" = { function = "products" }
-    "GET /orders"           = { function = "orders" }
-    "POST /orders"          = { function = "orders" }
-    "GET /orders/{id}"      = { function = "orders" }
-    "DELETE /orders/{id}"   = { function = "orders" }
-    "GET /invoices"         = { function = "invoices" }
-    "GET /invoices/{id}"    = { function = "invoices" }
-  }
+  routes = local.rest_routes
 
   execution_logging_level = var.api_execution_logging_level
   throttling_rate_limit   = var.api_throttling_rate_limit
   throttling_burst_limit  = var.api_throttling_burst_limit
   kms_key_arn             = module.key.key_arn
   log_retention_days      = var.log_retention_days
-  tags                    = local.tags
+  alarm_actions           = local.alarm_actions
+
+  latency_p99_alarm_threshold_ms = var.api_latency_p99_alarm_threshold_ms
+
+  tags = local.tags
 
   # Execution logging needs the account's CloudWatch role to be in place.
   depends_on = [aws_api_gateway_account.this]

@@ -19,6 +19,10 @@ locals {
   invoice_import_timeout           = coalesce(var.invoice_import_timeout_seconds, var.environment == "local" ? 15 : 300)
   invoice_import_processor_timeout = 30
   invoice_imports_queue_name       = "${var.name_prefix}-invoice-imports"
+  invoice_imports_queue_arn = join(":", [
+    "arn", data.aws_partition.current.partition, "sqs", data.aws_region.current.name,
+    data.aws_caller_identity.current.account_id, local.invoice_imports_queue_name,
+  ])
 }
 
 module "invoice_imports_bucket" {
@@ -32,44 +36,52 @@ module "invoice_imports_bucket" {
   tags          = local.tags
 }
 
-# S3 event notifications cannot use the stack's customer-managed key (its policy admits
-# CloudWatch Logs and SNS, not S3), so these two queues use SQS-managed encryption: they
-# carry only bucket names, object keys and sizes.
+# Both queues use the stack's key: its policy lets S3 (this account's buckets) generate
+# the data keys the event notifications need.
 resource "aws_sqs_queue" "invoice_imports_dlq" {
-  name                      = "${local.invoice_imports_queue_name}-dlq"
-  sqs_managed_sse_enabled   = true
-  message_retention_seconds = 1209600
-  tags                      = local.tags
+  name                              = "${local.invoice_imports_queue_name}-dlq"
+  kms_master_key_id                 = module.key.key_arn
+  kms_data_key_reuse_period_seconds = 300
+  message_retention_seconds         = 1209600
+  tags                              = local.tags
 }
 
 resource "aws_sqs_queue" "invoice_imports" {
-  name                       = local.invoice_imports_queue_name
-  sqs_managed_sse_enabled    = true
-  visibility_timeout_seconds = 6 * local.invoice_import_processor_timeout
-  message_retention_seconds  = 345600
+  name                              = local.invoice_imports_queue_name
+  kms_master_key_id                 = module.key.key_arn
+  kms_data_key_reuse_period_seconds = 300
+  visibility_timeout_seconds        = 6 * local.invoice_import_processor_timeout
+  message_retention_seconds         = 345600
+  # Part of CreateQueue: a separate aws_sqs_queue_policy would add a serial provider wait.
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "ObjectCreatedFromTheImportsBucket"
+        Effect    = "Allow"
+        Principal = { Service = "s3.amazonaws.com" }
+        Action    = "sqs:SendMessage"
+        Resource  = local.invoice_imports_queue_arn
+        Condition = {
+          ArnEquals    = { "aws:SourceArn" = module.invoice_imports_bucket.arn }
+          StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id }
+        }
+      },
+      {
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "sqs:*"
+        Resource  = local.invoice_imports_queue_arn
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      },
+    ]
+  })
   redrive_policy = jsonencode({
     deadLetterTargetArn = aws_sqs_queue.invoice_imports_dlq.arn
     maxReceiveCount     = 5
   })
   tags = local.tags
-}
-
-resource "aws_sqs_queue_policy" "invoice_imports" {
-  queue_url = aws_sqs_queue.invoice_imports.id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "ObjectCreatedFromTheImportsBucket"
-      Effect    = "Allow"
-      Principal = { Service = "s3.amazonaws.com" }
-      Action    = "sqs:SendMessage"
-      Resource  = aws_sqs_queue.invoice_imports.arn
-      Condition = {
-        ArnEquals    = { "aws:SourceArn" = module.invoice_imports_bucket.arn }
-        StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id }
-      }
-    }]
-  })
 }
 
 resource "aws_s3_bucket_notification" "invoice_imports" {
@@ -82,8 +94,6 @@ resource "aws_s3_bucket_notification" "invoice_imports" {
     filter_prefix = "imports/"
     filter_suffix = ".json"
   }
-
-  depends_on = [aws_sqs_queue_policy.invoice_imports]
 }
 
 resource "aws_cloudwatch_metric_alarm" "invoice_imports_dlq" {
@@ -98,8 +108,8 @@ resource "aws_cloudwatch_metric_alarm" "invoice_imports_dlq" {
   threshold           = 0
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
-  alarm_actions       = var.alarm_actions
-  ok_actions          = var.alarm_actions
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
   tags                = local.tags
 }
 
@@ -154,7 +164,7 @@ module "invoice_import_processor" {
     }
   }
   log_retention_days = var.log_retention_days
-  alarm_actions      = var.alarm_actions
+  alarm_actions      = local.alarm_actions
   tags               = local.tags
 }
 
@@ -186,7 +196,7 @@ module "invoice_import_sweeper" {
     local.websocket_manage_connections_statement,
   ]
   log_retention_days = var.log_retention_days
-  alarm_actions      = var.alarm_actions
+  alarm_actions      = local.alarm_actions
   tags               = local.tags
 }
 

@@ -89,9 +89,10 @@ module "invoices_bucket" {
 module "invoices_topic" {
   source = "../modules/sns_topic"
 
-  name        = "${var.name_prefix}-invoices-events"
-  kms_key_arn = module.key.key_arn
-  tags        = local.tags
+  name         = "${var.name_prefix}-invoices-events"
+  kms_key_arn  = module.key.key_arn
+  tracing_mode = var.sns_tracing_mode
+  tags         = local.tags
 }
 
 module "invoices_order_confirmed_queue" {
@@ -104,7 +105,7 @@ module "invoices_order_confirmed_queue" {
   event_types                = ["ecommerce.orders.OrderConfirmed.v1"]
   kms_key_arn                = module.key.key_arn
   visibility_timeout_seconds = 6 * local.invoices_generator_timeout
-  alarm_actions              = var.alarm_actions
+  alarm_actions              = local.alarm_actions
   tags                       = local.tags
 }
 
@@ -155,7 +156,7 @@ module "invoices_generator" {
     }
   }
   log_retention_days = var.log_retention_days
-  alarm_actions      = var.alarm_actions
+  alarm_actions      = local.alarm_actions
   tags               = local.tags
 }
 
@@ -180,8 +181,8 @@ resource "aws_cloudwatch_metric_alarm" "invoices_stream_failures" {
   threshold           = 0
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
-  alarm_actions       = var.alarm_actions
-  ok_actions          = var.alarm_actions
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
   tags                = local.tags
 }
 
@@ -238,7 +239,7 @@ module "invoices_stream_publisher" {
     }
   }
   log_retention_days = var.log_retention_days
-  alarm_actions      = var.alarm_actions
+  alarm_actions      = local.alarm_actions
   tags               = local.tags
 }
 
@@ -276,6 +277,6 @@ module "invoices_api" {
     },
   ]
   log_retention_days = var.log_retention_days
-  alarm_actions      = var.alarm_actions
+  alarm_actions      = local.alarm_actions
   tags               = local.tags
 }

@@ -23,9 +23,10 @@ module "key" {
 module "users" {
   source = "../modules/cognito_user_pool"
 
-  name                = "${var.name_prefix}-users"
-  deletion_protection = var.deletion_protection
-  tags                = local.tags
+  name                   = "${var.name_prefix}-users"
+  deletion_protection    = var.deletion_protection
+  threat_protection_mode = var.cognito_threat_protection_mode
+  tags                   = local.tags
 }
 
 resource "aws_xray_sampling_rule" "default" {

@@ -74,7 +74,7 @@ module "notifications_email_queue" {
   ]
   kms_key_arn                = module.key.key_arn
   visibility_timeout_seconds = 6 * local.notifications_email_timeout
-  alarm_actions              = var.alarm_actions
+  alarm_actions              = local.alarm_actions
   tags                       = local.tags
 }
 
@@ -88,7 +88,7 @@ module "notifications_email_invoices_queue" {
   event_types                = ["ecommerce.invoices.InvoiceGenerated.v1"]
   kms_key_arn                = module.key.key_arn
   visibility_timeout_seconds = 6 * local.notifications_email_timeout
-  alarm_actions              = var.alarm_actions
+  alarm_actions              = local.alarm_actions
   tags                       = local.tags
 }
 
@@ -139,6 +139,6 @@ module "notifications_email" {
     }
   }
   log_retention_days = var.log_retention_days
-  alarm_actions      = var.alarm_actions
+  alarm_actions      = local.alarm_actions
   tags               = local.tags
 }

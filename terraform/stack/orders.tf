@@ -41,9 +41,10 @@ module "orders_table" {
 module "orders_topic" {
   source = "../modules/sns_topic"
 
-  name        = "${var.name_prefix}-orders-events"
-  kms_key_arn = module.key.key_arn
-  tags        = local.tags
+  name         = "${var.name_prefix}-orders-events"
+  kms_key_arn  = module.key.key_arn
+  tracing_mode = var.sns_tracing_mode
+  tags         = local.tags
 }
 
 module "orders_api" {
@@ -79,7 +80,7 @@ module "orders_api" {
     },
   ]
   log_retention_days = var.log_retention_days
-  alarm_actions      = var.alarm_actions
+  alarm_actions      = local.alarm_actions
   tags               = local.tags
 }
 
@@ -104,8 +105,8 @@ resource "aws_cloudwatch_metric_alarm" "orders_stream_failures" {
   threshold           = 0
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
-  alarm_actions       = var.alarm_actions
-  ok_actions          = var.alarm_actions
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
   tags                = local.tags
 }
 
@@ -163,7 +164,7 @@ module "orders_stream_publisher" {
     }
   }
   log_retention_days = var.log_retention_days
-  alarm_actions      = var.alarm_actions
+  alarm_actions      = local.alarm_actions
   tags               = local.tags
 }
 
@@ -179,7 +180,7 @@ module "orders_product_projection_queue" {
   event_types                = local.orders_projection_event_types
   kms_key_arn                = module.key.key_arn
   visibility_timeout_seconds = 6 * 30 # six times the consumer's timeout
-  alarm_actions              = var.alarm_actions
+  alarm_actions              = local.alarm_actions
   tags                       = local.tags
 }
 
@@ -212,7 +213,7 @@ module "orders_projection_consumer" {
     }
   }
   log_retention_days = var.log_retention_days
-  alarm_actions      = var.alarm_actions
+  alarm_actions      = local.alarm_actions
   tags               = local.tags
 }
 
@@ -226,7 +227,7 @@ module "orders_stock_results_queue" {
   event_types                = local.orders_stock_result_event_types
   kms_key_arn                = module.key.key_arn
   visibility_timeout_seconds = 6 * 30 # six times the consumer's timeout
-  alarm_actions              = var.alarm_actions
+  alarm_actions              = local.alarm_actions
   tags                       = local.tags
 }
 
@@ -260,6 +261,6 @@ module "orders_stock_consumer" {
     }
   }
   log_retention_days = var.log_retention_days
-  alarm_actions      = var.alarm_actions
+  alarm_actions      = local.alarm_actions
   tags               = local.tags
 }

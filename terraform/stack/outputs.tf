@@ -91,6 +91,9 @@ output "dead_letter_queue_urls" {
     "notifications-email"        = module.notifications_email_queue.dlq_url
     "websocket-push"             = module.websocket_push_orders_queue.dlq_url
     "invoice-import-processor"   = aws_sqs_queue.invoice_imports_dlq.url
+    # The second queue of the two consumers fed by both the orders and the invoices topic.
+    "notifications-email-invoices" = module.notifications_email_invoices_queue.dlq_url
+    "websocket-push-invoices"      = module.websocket_push_invoices_queue.dlq_url
   }
 }
 
@@ -112,6 +115,16 @@ output "websocket_connections_table_name" {
 output "invoice_imports_bucket_name" {
   description = "Bucket receiving invoice import uploads (imports/<transactionId>.json)."
   value       = module.invoice_imports_bucket.name
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic (encrypted) every alarm notifies; subscribe on-call to it (alarm_email)."
+  value       = module.alarm_topic.arn
+}
+
+output "dashboard_name" {
+  description = "Name of the stack's CloudWatch dashboard."
+  value       = aws_cloudwatch_dashboard.this.dashboard_name
 }
 
 output "function_names" {

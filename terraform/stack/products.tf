@@ -33,9 +33,10 @@ module "products_table" {
 module "products_topic" {
   source = "../modules/sns_topic"
 
-  name        = "${var.name_prefix}-products-events"
-  kms_key_arn = module.key.key_arn
-  tags        = local.tags
+  name         = "${var.name_prefix}-products-events"
+  kms_key_arn  = module.key.key_arn
+  tracing_mode = var.sns_tracing_mode
+  tags         = local.tags
 }
 
 module "products_api" {
@@ -73,7 +74,7 @@ module "products_api" {
     },
   ]
   log_retention_days = var.log_retention_days
-  alarm_actions      = var.alarm_actions
+  alarm_actions      = local.alarm_actions
   tags               = local.tags
 }
 
@@ -98,8 +99,8 @@ resource "aws_cloudwatch_metric_alarm" "products_stream_failures" {
   threshold           = 0
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
-  alarm_actions       = var.alarm_actions
-  ok_actions          = var.alarm_actions
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
   tags                = local.tags
 }
 
@@ -156,6 +157,6 @@ module "products_stream_publisher" {
     }
   }
   log_retention_days = var.log_retention_days
-  alarm_actions      = var.alarm_actions
+  alarm_actions      = local.alarm_actions
   tags               = local.tags
 }

@@ -21,7 +21,7 @@ module "products_stock_queue" {
   kms_key_arn = module.key.key_arn
   # AWS's advice for SQS event sources: at least six times the function's timeout.
   visibility_timeout_seconds = 6 * local.products_stock_timeout
-  alarm_actions              = var.alarm_actions
+  alarm_actions              = local.alarm_actions
   tags                       = local.tags
 }
 
@@ -62,6 +62,6 @@ module "products_stock_consumer" {
     }
   }
   log_retention_days = var.log_retention_days
-  alarm_actions      = var.alarm_actions
+  alarm_actions      = local.alarm_actions
   tags               = local.tags
 }

@@ -103,6 +103,12 @@ variable "deletion_protection" {
   default     = true
 }
 
+variable "cognito_threat_protection_mode" {
+  description = "Cognito threat protection of the user pool: AUDIT, ENFORCED (Plus plan, billed per active user) or null (off)."
+  type        = string
+  default     = null
+}
+
 variable "alarm_actions" {
   description = "ARNs (for example an SNS topic feeding on-call) notified by every alarm."
   type        = list(string)

@@ -78,7 +78,7 @@ module "websocket_authorizer" {
   # Reads only the pool's public JWKS over HTTPS: no AWS permission needed.
   policy_statements  = []
   log_retention_days = var.log_retention_days
-  alarm_actions      = var.alarm_actions
+  alarm_actions      = local.alarm_actions
   tags               = local.tags
 }
 
@@ -116,7 +116,7 @@ module "websocket_connections" {
     },
   ]
   log_retention_days = var.log_retention_days
-  alarm_actions      = var.alarm_actions
+  alarm_actions      = local.alarm_actions
   tags               = local.tags
 }
 
@@ -150,7 +150,11 @@ module "websocket_api" {
   throttling_rate_limit  = var.websocket_throttling_rate_limit
   throttling_burst_limit = var.websocket_throttling_burst_limit
   log_retention_days     = var.log_retention_days
-  tags                   = local.tags
+  alarm_actions          = local.alarm_actions
+
+  latency_p99_alarm_threshold_ms = var.api_latency_p99_alarm_threshold_ms
+
+  tags = local.tags
 }
 
 module "websocket_push_orders_queue" {
@@ -167,7 +171,7 @@ module "websocket_push_orders_queue" {
   kms_key_arn                = module.key.key_arn
   visibility_timeout_seconds = 6 * local.websocket_push_timeout
   restrict_dlq_sources       = var.sqs_redrive_allow_policy
-  alarm_actions              = var.alarm_actions
+  alarm_actions              = local.alarm_actions
   tags                       = local.tags
 }
 
@@ -180,7 +184,7 @@ module "websocket_push_invoices_queue" {
   kms_key_arn                = module.key.key_arn
   visibility_timeout_seconds = 6 * local.websocket_push_timeout
   restrict_dlq_sources       = var.sqs_redrive_allow_policy
-  alarm_actions              = var.alarm_actions
+  alarm_actions              = local.alarm_actions
   tags                       = local.tags
 }
 
@@ -229,6 +233,6 @@ module "websocket_push" {
     }
   }
   log_retention_days = var.log_retention_days
-  alarm_actions      = var.alarm_actions
+  alarm_actions      = local.alarm_actions
   tags               = local.tags
 }

@@ -27,4 +27,7 @@ module "stack" {
   enable_xray_sampling_rule  = true
   manage_api_gateway_account = var.manage_api_gateway_account
   alarm_actions              = var.alarm_actions
+  alarm_email                = var.alarm_email
+
+  cognito_threat_protection_mode = var.cognito_threat_protection_mode
 }

@@ -50,3 +50,15 @@ variable "alarm_actions" {
   type        = list(string)
   default     = []
 }
+
+variable "alarm_email" {
+  description = "On-call address subscribed to the alarm topic (confirm the e-mail AWS sends); null subscribes nobody."
+  type        = string
+  default     = null
+}
+
+variable "cognito_threat_protection_mode" {
+  description = "Cognito threat protection: AUDIT, ENFORCED (Plus plan, billed per active user) or null (off)."
+  type        = string
+  default     = null
+}

@@ -57,10 +57,13 @@ module "stack" {
   deletion_protection = false
 
   # Not implemented by the emulator, or pointless there: X-Ray sampling rules answer
-  # 404; moto 5.2 drops an SQS RedriveAllowPolicy, so the provider would wait for it
-  # until it times out; the API Gateway account role has nothing to log to.
-  enable_xray_sampling_rule  = false
-  sqs_redrive_allow_policy   = false
-  s3_deny_insecure_transport = false # the emulator speaks plain HTTP
-  manage_api_gateway_account = false
+  # 404, and so do X-Ray resource policies; moto drops an SNS TracingConfig (every plan
+  # would show it again) and, in 5.2, an SQS RedriveAllowPolicy, so the provider would
+  # wait for it until it times out; the API Gateway account role has nothing to log to.
+  enable_xray_sampling_rule   = false
+  manage_xray_resource_policy = false
+  sns_tracing_mode            = null
+  sqs_redrive_allow_policy    = false
+  s3_deny_insecure_transport  = false # the emulator speaks plain HTTP
+  manage_api_gateway_account  = false
 }

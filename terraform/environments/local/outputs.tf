@@ -72,3 +72,13 @@ output "invoice_imports_bucket" {
   description = "Bucket receiving invoice import uploads."
   value       = module.stack.invoice_imports_bucket_name
 }
+
+output "alarm_topic_arn" {
+  description = "SNS topic every alarm notifies."
+  value       = module.stack.alarm_topic_arn
+}
+
+output "dashboard_name" {
+  description = "The stack's CloudWatch dashboard."
+  value       = module.stack.dashboard_name
+}

@@ -4,6 +4,15 @@ resource "aws_cognito_user_pool" "this" {
   auto_verified_attributes = ["email"]
   mfa_configuration        = var.mfa_configuration
   deletion_protection      = var.deletion_protection ? "ACTIVE" : "INACTIVE"
+  # Threat protection needs the Plus plan; without it the provider's default plan stays.
+  user_pool_tier = var.threat_protection_mode == null ? null : "PLUS"
+
+  dynamic "user_pool_add_ons" {
+    for_each = var.threat_protection_mode == null ? [] : [var.threat_protection_mode]
+    content {
+      advanced_security_mode = user_pool_add_ons.value
+    }
+  }
 
   username_configuration {
     case_sensitive = false

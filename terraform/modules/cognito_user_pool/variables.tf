@@ -53,6 +53,17 @@ variable "mfa_configuration" {
   }
 }
 
+variable "threat_protection_mode" {
+  description = "Cognito threat protection (compromised credentials, adaptive authentication): AUDIT or ENFORCED puts the pool on the Plus feature plan (billed per active user); null leaves it off."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.threat_protection_mode == null ? true : contains(["AUDIT", "ENFORCED"], var.threat_protection_mode)
+    error_message = "threat_protection_mode must be AUDIT, ENFORCED or null."
+  }
+}
+
 variable "deletion_protection" {
   description = "Refuse to delete the pool while set (turn off for throwaway environments)."
   type        = bool

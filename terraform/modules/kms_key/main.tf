@@ -47,12 +47,39 @@ locals {
     }
   }
 
+  # S3 event notifications to encrypted queues: S3 itself sends the message, so it needs
+  # a data key, and only for buckets of this account.
+  s3_statement = {
+    Sid       = "S3NotifiesEncryptedQueuesOfThisAccount"
+    Effect    = "Allow"
+    Principal = { Service = "s3.amazonaws.com" }
+    Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    Resource  = "*"
+    Condition = {
+      StringEquals = { "aws:SourceAccount" = local.account_id }
+    }
+  }
+
+  # CloudWatch alarms publishing to an encrypted topic (the alarm topic).
+  cloudwatch_alarms_statement = {
+    Sid       = "CloudWatchAlarmsPublishToEncryptedTopicsOfThisAccount"
+    Effect    = "Allow"
+    Principal = { Service = "cloudwatch.amazonaws.com" }
+    Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    Resource  = "*"
+    Condition = {
+      StringEquals = { "aws:SourceAccount" = local.account_id }
+    }
+  }
+
   key_policy = {
     Version = "2012-10-17"
     Statement = concat(
       [local.account_statement],
       var.allow_cloudwatch_logs ? [local.cloudwatch_logs_statement] : [],
       var.allow_sns_to_encrypted_queues ? [local.sns_statement] : [],
+      var.allow_s3_to_encrypted_queues ? [local.s3_statement] : [],
+      var.allow_cloudwatch_alarms ? [local.cloudwatch_alarms_statement] : [],
     )
   }
 }

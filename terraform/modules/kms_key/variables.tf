@@ -36,6 +36,18 @@ variable "allow_sns_to_encrypted_queues" {
   default     = true
 }
 
+variable "allow_s3_to_encrypted_queues" {
+  description = "Let S3 buckets of this account use the key, so their event notifications reach SQS queues encrypted with it."
+  type        = bool
+  default     = true
+}
+
+variable "allow_cloudwatch_alarms" {
+  description = "Let CloudWatch alarms of this account use the key, so they can publish to SNS topics encrypted with it."
+  type        = bool
+  default     = true
+}
+
 variable "tags" {
   description = "Tags for the key."
   type        = map(string)

@@ -152,3 +152,22 @@ resource "aws_cloudwatch_metric_alarm" "errors" {
   ok_actions          = var.alarm_actions
   tags                = var.tags
 }
+
+# Any throttled invocation means lost or delayed work (API callers get 429/502, pollers
+# back off): the account's or the function's concurrency is exhausted.
+resource "aws_cloudwatch_metric_alarm" "throttles" {
+  alarm_name          = "${var.function_name}-throttles"
+  alarm_description   = "Invocations of the ${var.function_name} function were throttled (concurrency exhausted)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  dimensions          = { FunctionName = aws_lambda_function.this.function_name }
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 1
+  threshold           = var.throttle_alarm_threshold
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = var.tags
+}

@@ -42,3 +42,8 @@ output "errors_alarm_arn" {
   description = "ARN of the Errors alarm."
   value       = aws_cloudwatch_metric_alarm.errors.arn
 }
+
+output "throttles_alarm_arn" {
+  description = "ARN of the Throttles alarm."
+  value       = aws_cloudwatch_metric_alarm.throttles.arn
+}

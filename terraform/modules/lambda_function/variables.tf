@@ -178,7 +178,7 @@ variable "event_source_mappings" {
 }
 
 variable "alarm_actions" {
-  description = "ARNs notified when the Errors alarm fires or recovers (for example an SNS topic)."
+  description = "ARNs notified when the Errors or Throttles alarm fires or recovers (for example an SNS topic)."
   type        = list(string)
   default     = []
 }
@@ -191,6 +191,17 @@ variable "error_alarm_threshold" {
   validation {
     condition     = var.error_alarm_threshold >= 1
     error_message = "error_alarm_threshold must be at least 1."
+  }
+}
+
+variable "throttle_alarm_threshold" {
+  description = "Throttled invocations within one minute that raise the alarm."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.throttle_alarm_threshold >= 1
+    error_message = "throttle_alarm_threshold must be at least 1."
   }
 }
 

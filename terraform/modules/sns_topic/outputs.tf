@@ -7,3 +7,8 @@ output "name" {
   description = "Name of the topic."
   value       = aws_sns_topic.this.name
 }
+
+output "tracing_mode" {
+  description = "X-Ray tracing of the topic (Active or PassThrough)."
+  value       = aws_sns_topic.this.tracing_config
+}

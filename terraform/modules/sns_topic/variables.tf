@@ -24,6 +24,17 @@ variable "policy" {
   default     = null
 }
 
+variable "tracing_mode" {
+  description = "X-Ray tracing of the topic: Active (SNS records segments; needs the account's X-Ray resource policy to admit SNS), PassThrough, or null to leave it unset (emulators that do not store it)."
+  type        = string
+  default     = "Active"
+
+  validation {
+    condition     = var.tracing_mode == null ? true : contains(["Active", "PassThrough"], var.tracing_mode)
+    error_message = "tracing_mode must be Active or PassThrough."
+  }
+}
+
 variable "tags" {
   description = "Tags for the topic."
   type        = map(string)

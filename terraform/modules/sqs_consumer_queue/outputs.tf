@@ -18,6 +18,11 @@ output "dlq_arn" {
   value       = aws_sqs_queue.dlq.arn
 }
 
+output "dlq_name" {
+  description = "Name of the dead-letter queue."
+  value       = aws_sqs_queue.dlq.name
+}
+
 output "dlq_url" {
   description = "URL of the dead-letter queue (the consumer's DLQ_URL)."
   value       = aws_sqs_queue.dlq.id

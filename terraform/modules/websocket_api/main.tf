@@ -115,3 +115,58 @@ resource "aws_lambda_permission" "this" {
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 data "aws_region" "current" {}
+
+# WebSocket APIs report no 5XX metric: a failing or timed-out function is an
+# IntegrationError, a failure inside API Gateway (authorizer, throttling of @connections)
+# an ExecutionError.
+resource "aws_cloudwatch_metric_alarm" "integration_errors" {
+  alarm_name          = "${var.name}-integration-errors"
+  alarm_description   = "Messages or connections of the ${var.name} API failed in their function (IntegrationError)."
+  namespace           = "AWS/ApiGateway"
+  metric_name         = "IntegrationError"
+  dimensions          = { ApiId = aws_apigatewayv2_api.this.id, Stage = aws_apigatewayv2_stage.this.name }
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 1
+  threshold           = var.server_error_alarm_threshold
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "execution_errors" {
+  alarm_name          = "${var.name}-execution-errors"
+  alarm_description   = "The ${var.name} API failed to handle messages or connections itself (ExecutionError)."
+  namespace           = "AWS/ApiGateway"
+  metric_name         = "ExecutionError"
+  dimensions          = { ApiId = aws_apigatewayv2_api.this.id, Stage = aws_apigatewayv2_stage.this.name }
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 1
+  threshold           = var.server_error_alarm_threshold
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "integration_latency_p99" {
+  alarm_name          = "${var.name}-integration-latency-p99"
+  alarm_description   = "The slowest 1 % of ${var.name} messages took their function longer than ${var.latency_p99_alarm_threshold_ms} ms in 3 of the last 5 minutes."
+  namespace           = "AWS/ApiGateway"
+  metric_name         = "IntegrationLatency"
+  dimensions          = { ApiId = aws_apigatewayv2_api.this.id, Stage = aws_apigatewayv2_stage.this.name }
+  extended_statistic  = "p99"
+  period              = 60
+  evaluation_periods  = 5
+  datapoints_to_alarm = 3
+  threshold           = var.latency_p99_alarm_threshold_ms
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = var.tags
+}

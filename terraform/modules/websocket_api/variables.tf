@@ -98,6 +98,34 @@ variable "log_retention_days" {
   default     = 30
 }
 
+variable "alarm_actions" {
+  description = "ARNs notified when an alarm of the API fires or recovers (for example an SNS topic)."
+  type        = list(string)
+  default     = []
+}
+
+variable "server_error_alarm_threshold" {
+  description = "Server-side errors within one minute that raise the alarm."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.server_error_alarm_threshold >= 1
+    error_message = "server_error_alarm_threshold must be at least 1."
+  }
+}
+
+variable "latency_p99_alarm_threshold_ms" {
+  description = "p99 latency (milliseconds) of messages above which the latency alarm fires (3 of 5 minutes)."
+  type        = number
+  default     = 3000
+
+  validation {
+    condition     = var.latency_p99_alarm_threshold_ms > 0
+    error_message = "latency_p99_alarm_threshold_ms must be positive."
+  }
+}
+
 variable "tags" {
   description = "Tags for every resource of the module."
   type        = map(string)

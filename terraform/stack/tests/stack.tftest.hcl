@@ -66,23 +66,61 @@ run "no_function_may_use_a_wildcard_action" {
 
   assert {
     condition = alltrue(flatten([
-      for policy in [module.products_api.execution_policy, module.products_stream_publisher.execution_policy] : [
+      for policy in [
+        module.products_api.execution_policy, module.products_stream_publisher.execution_policy,
+        module.products_stock_consumer.execution_policy, module.orders_api.execution_policy,
+        module.orders_stream_publisher.execution_policy, module.orders_projection_consumer.execution_policy,
+        module.orders_stock_consumer.execution_policy, module.invoices_api.execution_policy,
+        module.invoices_generator.execution_policy, module.invoices_stream_publisher.execution_policy,
+        module.notifications_email.execution_policy, module.websocket_authorizer.execution_policy,
+        module.websocket_connections.execution_policy, module.websocket_push.execution_policy,
+        module.invoice_import_processor.execution_policy, module.invoice_import_sweeper.execution_policy,
+        ] : [
         for statement in jsondecode(policy).Statement : [
           for action in flatten([statement.Action]) : !strcontains(action, "*")
         ]
       ]
-    ]))
-    error_message = "An execution policy uses a wildcard action."
+    ])) && length(output.function_names) == 16
+    error_message = "An execution policy uses a wildcard action (all 16 functions are checked)."
   }
 
   assert {
     condition = alltrue(flatten([
-      for policy in [module.products_api.execution_policy, module.products_stream_publisher.execution_policy] : [
+      for policy in [
+        module.products_api.execution_policy, module.products_stream_publisher.execution_policy,
+        module.products_stock_consumer.execution_policy, module.orders_api.execution_policy,
+        module.orders_stream_publisher.execution_policy, module.orders_projection_consumer.execution_policy,
+        module.orders_stock_consumer.execution_policy, module.invoices_api.execution_policy,
+        module.invoices_generator.execution_policy, module.invoices_stream_publisher.execution_policy,
+        module.notifications_email.execution_policy, module.websocket_authorizer.execution_policy,
+        module.websocket_connections.execution_policy, module.websocket_push.execution_policy,
+        module.invoice_import_processor.execution_policy, module.invoice_import_sweeper.execution_policy,
+        ] : [
         for statement in jsondecode(policy).Statement :
-        statement.Resource == ["*"] ? statement.Sid == "SendTraces" : true
+        contains(flatten([statement.Resource]), "*") ? statement.Sid == "SendTraces" : true
       ]
     ]))
     error_message = "Only X-Ray (which has no resource-level permissions) may be granted on every resource."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for policy in [
+        module.products_api.execution_policy, module.products_stream_publisher.execution_policy,
+        module.products_stock_consumer.execution_policy, module.orders_api.execution_policy,
+        module.orders_stream_publisher.execution_policy, module.orders_projection_consumer.execution_policy,
+        module.orders_stock_consumer.execution_policy, module.invoices_api.execution_policy,
+        module.invoices_generator.execution_policy, module.invoices_stream_publisher.execution_policy,
+        module.notifications_email.execution_policy, module.websocket_authorizer.execution_policy,
+        module.websocket_connections.execution_policy, module.websocket_push.execution_policy,
+        module.invoice_import_processor.execution_policy, module.invoice_import_sweeper.execution_policy,
+        ] : [
+        for statement in jsondecode(policy).Statement : [
+          for resource in flatten([statement.Resource]) : !endswith(resource, ":*") || statement.Sid == "WriteOwnLogs"
+        ]
+      ]
+    ]))
+    error_message = "Resources are named: no account- or service-wide ARN patterns (only a function's own log streams)."
   }
 }
 
@@ -180,14 +218,20 @@ run "emulator_switches_only_drop_what_the_emulator_lacks" {
   command = plan
 
   variables {
-    environment                = "local"
-    enable_xray_sampling_rule  = false
-    manage_api_gateway_account = false
+    environment                 = "local"
+    enable_xray_sampling_rule   = false
+    manage_api_gateway_account  = false
+    manage_xray_resource_policy = false
   }
 
   assert {
     condition     = length(aws_xray_sampling_rule.default) == 0 && length(aws_api_gateway_account.this) == 0 && length(aws_iam_role.api_gateway_cloudwatch) == 0
     error_message = "The emulator switches remove the sampling rule and the account logging role."
+  }
+
+  assert {
+    condition     = length(aws_xray_resource_policy.sns_active_tracing) == 0
+    error_message = "The emulator switch drops the X-Ray resource policy."
   }
 }
 
@@ -199,4 +243,104 @@ run "unknown_environments_are_refused" {
   }
 
   expect_failures = [var.environment]
+}
+
+run "every_alarm_reaches_the_encrypted_alarm_topic" {
+  command = apply
+
+  variables {
+    alarm_email   = "oncall@example.com"
+    alarm_actions = ["arn:aws:sns:eu-west-1:123456789012:pager"]
+  }
+
+  assert {
+    condition     = module.alarm_topic.arn != "" && aws_sns_topic_subscription.alarm_email[0].endpoint == "oncall@example.com"
+    error_message = "The alarm topic exists and alarm_email subscribes to it."
+  }
+
+  assert {
+    condition     = module.orders_api.errors_alarm_arn != "" && aws_cloudwatch_metric_alarm.orders_stream_failures.alarm_actions == toset([module.alarm_topic.arn, "arn:aws:sns:eu-west-1:123456789012:pager"])
+    error_message = "Every alarm notifies the stack's alarm topic, then the caller's actions."
+  }
+
+  assert {
+    condition = alltrue([
+      for alarm in [
+        aws_cloudwatch_metric_alarm.products_stream_failures,
+        aws_cloudwatch_metric_alarm.orders_stream_failures,
+        aws_cloudwatch_metric_alarm.invoices_stream_failures,
+        aws_cloudwatch_metric_alarm.invoice_imports_dlq,
+      ] : contains(alarm.alarm_actions, module.alarm_topic.arn) && alarm.threshold == 0
+    ])
+    error_message = "Every stream failure queue and the import DLQ alarm as soon as they hold a message."
+  }
+}
+
+run "tracing_flows_from_the_api_through_sns_and_sqs" {
+  command = apply
+
+  assert {
+    condition = alltrue([
+      for topic in [module.products_topic, module.orders_topic, module.invoices_topic] :
+      topic.tracing_mode == "Active"
+    ])
+    error_message = "Event topics trace actively, so a trace spans API -> stream publisher -> SNS -> SQS -> consumer."
+  }
+
+  assert {
+    condition     = length(aws_xray_resource_policy.sns_active_tracing) == 1 && strcontains(aws_xray_resource_policy.sns_active_tracing[0].policy_document, "arn:aws:sns:eu-west-1:123456789012:shop-test-*")
+    error_message = "The X-Ray resource policy admits only this stack's topics."
+  }
+}
+
+run "invoice_import_queues_use_the_stack_key" {
+  command = apply
+
+  assert {
+    condition     = aws_sqs_queue.invoice_imports.kms_master_key_id == module.key.key_arn && aws_sqs_queue.invoice_imports_dlq.kms_master_key_id == module.key.key_arn
+    error_message = "The invoice import queues are encrypted with the customer-managed key (S3 may use it)."
+  }
+
+  assert {
+    condition     = contains([for statement in jsondecode(module.key.key_policy).Statement : statement.Sid], "S3NotifiesEncryptedQueuesOfThisAccount")
+    error_message = "The key policy lets S3 notify encrypted queues."
+  }
+}
+
+run "dashboard_shows_every_function_and_dead_letter_queue" {
+  command = apply
+
+  assert {
+    condition     = length(jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets) == 4 * 8
+    error_message = "The dashboard has four service rows of eight widgets (title, three front-door, four operations)."
+  }
+
+  assert {
+    condition = alltrue([
+      for role, name in output.function_names : strcontains(aws_cloudwatch_dashboard.this.dashboard_body, "\"${name}\"")
+    ])
+    error_message = "Every function is on the dashboard."
+  }
+
+  assert {
+    condition = alltrue([
+      for name in [
+        module.products_stock_queue.dlq_name, aws_sqs_queue.products_stream_failures.name,
+        module.orders_product_projection_queue.dlq_name, module.orders_stock_results_queue.dlq_name,
+        aws_sqs_queue.orders_stream_failures.name, module.invoices_order_confirmed_queue.dlq_name,
+        aws_sqs_queue.invoices_stream_failures.name, module.notifications_email_queue.dlq_name,
+        module.notifications_email_invoices_queue.dlq_name, module.websocket_push_orders_queue.dlq_name,
+        module.websocket_push_invoices_queue.dlq_name, aws_sqs_queue.invoice_imports_dlq.name,
+      ] : strcontains(aws_cloudwatch_dashboard.this.dashboard_body, "\"${name}\"")
+    ])
+    error_message = "Every dead-letter queue (all 12, as in dead_letter_queue_urls) is on the dashboard."
+  }
+
+  assert {
+    condition = alltrue([
+      for metric in ["OrdersConfirmed", "OrdersRejected", "InvoicesIssued", "EmailsSent"] :
+      strcontains(aws_cloudwatch_dashboard.this.dashboard_body, "[\"Ecommerce\",\"${metric}\",\"service\"")
+    ])
+    error_message = "The business metrics are on the dashboard (namespace Ecommerce, dimension service)."
+  }
 }

@@ -51,3 +51,16 @@ run "groups_the_services_rely_on_cannot_be_dropped" {
 
   expect_failures = [var.groups]
 }
+
+run "threat_protection_is_opt_in_and_enforceable" {
+  command = plan
+
+  variables {
+    threat_protection_mode = "ENFORCED"
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool.this.user_pool_add_ons[0].advanced_security_mode == "ENFORCED" && aws_cognito_user_pool.this.user_pool_tier == "PLUS"
+    error_message = "Threat protection ENFORCED puts the pool on the Plus plan."
+  }
+}

@@ -59,6 +59,25 @@ run "key_rotates_and_trusts_the_account" {
     ]) == "123456789012"
     error_message = "SNS may only use the key on behalf of this account."
   }
+
+  assert {
+    condition = alltrue([
+      for sid in ["S3NotifiesEncryptedQueuesOfThisAccount", "CloudWatchAlarmsPublishToEncryptedTopicsOfThisAccount"] :
+      one([
+        for statement in jsondecode(aws_kms_key.this.policy).Statement : statement.Condition.StringEquals["aws:SourceAccount"]
+        if statement.Sid == sid
+      ]) == "123456789012"
+    ])
+    error_message = "S3 (bucket notifications) and CloudWatch (alarm topic) may only use the key on behalf of this account."
+  }
+
+  assert {
+    condition = alltrue([
+      for statement in jsondecode(aws_kms_key.this.policy).Statement :
+      statement.Sid == "AccountRootManagesTheKeyThroughIam" || !contains(flatten([statement.Action]), "kms:*")
+    ])
+    error_message = "Services get named key actions, never kms:*."
+  }
 }
 
 run "service_statements_are_optional" {
@@ -67,6 +86,8 @@ run "service_statements_are_optional" {
   variables {
     allow_cloudwatch_logs         = false
     allow_sns_to_encrypted_queues = false
+    allow_s3_to_encrypted_queues  = false
+    allow_cloudwatch_alarms       = false
   }
 
   assert {

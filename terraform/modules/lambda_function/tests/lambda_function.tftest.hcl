@@ -66,6 +66,11 @@ run "function_is_traced_encrypted_and_logged" {
   }
 
   assert {
+    condition     = aws_cloudwatch_metric_alarm.throttles.metric_name == "Throttles" && aws_cloudwatch_metric_alarm.throttles.dimensions["FunctionName"] == "orders-api" && aws_cloudwatch_metric_alarm.throttles.threshold == 1
+    error_message = "An alarm must watch the function's Throttles metric."
+  }
+
+  assert {
     condition     = aws_lambda_function.this.reserved_concurrent_executions == -1
     error_message = "Without reserved_concurrent_executions the function stays on the unreserved pool."
   }

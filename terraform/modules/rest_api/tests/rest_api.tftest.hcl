@@ -99,6 +99,14 @@ run "stage_is_traced_logged_and_throttled" {
     condition     = aws_api_gateway_method_settings.all.settings[0].throttling_rate_limit == 50 && aws_api_gateway_method_settings.all.settings[0].throttling_burst_limit == 100 && aws_api_gateway_method_settings.all.settings[0].metrics_enabled
     error_message = "Every method must be throttled and emit metrics."
   }
+
+  assert {
+    condition = alltrue([
+      for alarm in [aws_cloudwatch_metric_alarm.server_errors, aws_cloudwatch_metric_alarm.latency_p99] :
+      alarm.namespace == "AWS/ApiGateway" && alarm.dimensions["ApiName"] == var.name && alarm.dimensions["Stage"] == var.stage_name
+    ]) && aws_cloudwatch_metric_alarm.server_errors.metric_name == "5XXError" && aws_cloudwatch_metric_alarm.latency_p99.extended_statistic == "p99"
+    error_message = "The stage's 5XX errors and p99 latency must be alarmed."
+  }
 }
 
 run "malformed_routes_are_refused" {

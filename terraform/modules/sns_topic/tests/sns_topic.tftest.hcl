@@ -14,6 +14,11 @@ run "topic_is_encrypted" {
   }
 
   assert {
+    condition     = aws_sns_topic.this.tracing_config == "Active"
+    error_message = "Topics trace actively by default (X-Ray from API Gateway through SNS and SQS)."
+  }
+
+  assert {
     condition     = length(aws_sns_topic_policy.this) == 0
     error_message = "Without a policy the default (owner-only) policy stays."
   }

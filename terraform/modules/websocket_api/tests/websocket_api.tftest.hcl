@@ -78,6 +78,13 @@ run "authorizes_connect_only_and_answers_on_two_way_routes" {
     condition     = output.connections_url == "https://abc123.execute-api.eu-west-1.amazonaws.com/prod"
     error_message = "the @connections endpoint is the stage's https URL"
   }
+  assert {
+    condition = alltrue([
+      for alarm in [aws_cloudwatch_metric_alarm.integration_errors, aws_cloudwatch_metric_alarm.execution_errors, aws_cloudwatch_metric_alarm.integration_latency_p99] :
+      alarm.namespace == "AWS/ApiGateway" && alarm.dimensions["ApiId"] == "abc123" && alarm.dimensions["Stage"] == "prod"
+    ]) && aws_cloudwatch_metric_alarm.integration_latency_p99.extended_statistic == "p99"
+    error_message = "the stage's errors and p99 integration latency are alarmed"
+  }
 }
 
 run "connect_route_is_required" {
