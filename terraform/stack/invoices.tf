@@ -123,7 +123,7 @@ module "invoices_generator" {
   environment_variables = merge(local.invoices_environment, {
     TAX_RATE_BASIS_POINTS = tostring(var.invoice_tax_rate_basis_points)
     INVOICE_SELLER        = jsonencode(var.invoice_seller)
-    DLQ_URL               = module.invoices_order_confirmed_queue.dlq_url
+    DEAD_LETTER_QUEUES    = jsonencode(module.invoices_order_confirmed_queue.dead_letter_queues)
   })
   policy_statements = concat(module.invoices_order_confirmed_queue.consumer_policy_statements, [
     {

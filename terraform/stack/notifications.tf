@@ -107,8 +107,10 @@ module "notifications_email" {
     SENDER_EMAIL         = aws_ses_email_identity.sender.email
     SHOP_NAME            = var.shop_name
     INVOICE_URL_TEMPLATE = local.invoice_link_template
-    # Contract violations from both queues are parked in the orders queue's DLQ.
-    DLQ_URL = module.notifications_email_queue.dlq_url
+    DEAD_LETTER_QUEUES = jsonencode(merge(
+      module.notifications_email_queue.dead_letter_queues,
+      module.notifications_email_invoices_queue.dead_letter_queues,
+    ))
   })
   policy_statements = concat(
     module.notifications_email_queue.consumer_policy_statements,

@@ -196,7 +196,7 @@ module "orders_projection_consumer" {
   timeout       = 30
   kms_key_arn   = module.key.key_arn
   environment_variables = merge(local.orders_environment, {
-    DLQ_URL = module.orders_product_projection_queue.dlq_url
+    DEAD_LETTER_QUEUES = jsonencode(module.orders_product_projection_queue.dead_letter_queues)
   })
   policy_statements = concat(module.orders_product_projection_queue.consumer_policy_statements, [
     {
@@ -243,7 +243,7 @@ module "orders_stock_consumer" {
   timeout       = 30
   kms_key_arn   = module.key.key_arn
   environment_variables = merge(local.orders_environment, {
-    DLQ_URL = module.orders_stock_results_queue.dlq_url
+    DEAD_LETTER_QUEUES = jsonencode(module.orders_stock_results_queue.dead_letter_queues)
   })
   policy_statements = concat(module.orders_stock_results_queue.consumer_policy_statements, [
     {

@@ -38,7 +38,7 @@ module "products_stock_consumer" {
   kms_key_arn   = module.key.key_arn
   environment_variables = merge(local.products_environment, {
     PRODUCTS_TABLE_NAME = module.products_table.name
-    DLQ_URL             = module.products_stock_queue.dlq_url
+    DEAD_LETTER_QUEUES  = jsonencode(module.products_stock_queue.dead_letter_queues)
   })
   policy_statements = concat(module.products_stock_queue.consumer_policy_statements, [
     {

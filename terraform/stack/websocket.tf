@@ -200,8 +200,10 @@ module "websocket_push" {
   timeout       = local.websocket_push_timeout
   kms_key_arn   = module.key.key_arn
   environment_variables = merge(local.websocket_environment, local.websocket_pusher_environment, {
-    # Contract violations from both queues are parked in the orders queue's DLQ.
-    DLQ_URL = module.websocket_push_orders_queue.dlq_url
+    DEAD_LETTER_QUEUES = jsonencode(merge(
+      module.websocket_push_orders_queue.dead_letter_queues,
+      module.websocket_push_invoices_queue.dead_letter_queues,
+    ))
   })
   policy_statements = concat(
     module.websocket_push_orders_queue.consumer_policy_statements,

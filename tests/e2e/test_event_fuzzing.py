@@ -71,10 +71,8 @@ class ConsumerQueue:
     url: str
     arn: str
     dlq_url: str
-    """The queue's own DLQ (its RedrivePolicy): where failing messages go."""
-    rejects_to: str
-    """The consumer's DLQ_URL: where it sends contract violations. A function fed by two
-    queues has one DLQ_URL (the first queue's DLQ)."""
+    """The queue's own DLQ (its RedrivePolicy): where failing messages go, and where the
+    consumer parks the queue's contract violations."""
     event_types: tuple[str, ...]
 
     @property
@@ -107,7 +105,7 @@ def consumer_queues(aws: Callable[[str], Any], endpoints: Endpoints) -> list[Con
         configuration = lambda_client.get_function_configuration(
             FunctionName=endpoints.raw["function_names"][role]
         )
-        rejects_to = configuration["Environment"]["Variables"]["DLQ_URL"]
+        rejects_to = json.loads(configuration["Environment"]["Variables"]["DEAD_LETTER_QUEUES"])
         mappings = lambda_client.list_event_source_mappings(
             FunctionName=function_arn(aws, endpoints, role)
         )["EventSourceMappings"]
@@ -117,13 +115,14 @@ def consumer_queues(aws: Callable[[str], Any], endpoints: Endpoints) -> list[Con
             attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])
             redrive = json.loads(attributes["Attributes"]["RedrivePolicy"])
             dlq_name = redrive["deadLetterTargetArn"].rsplit(":", 1)[-1]
+            dlq_url = sqs.get_queue_url(QueueName=dlq_name)["QueueUrl"]
+            assert rejects_to.get(arn) == dlq_url, f"{role} parks {arn}'s violations elsewhere"
             queues.append(
                 ConsumerQueue(
                     function=role,
                     url=url,
                     arn=arn,
-                    dlq_url=sqs.get_queue_url(QueueName=dlq_name)["QueueUrl"],
-                    rejects_to=rejects_to,
+                    dlq_url=dlq_url,
                     event_types=filter_types(aws, arn),
                 )
             )
@@ -371,7 +370,7 @@ def test_broken_events_are_parked_with_their_reason_and_touch_nothing(
 
     expected_in: dict[str, set[str]] = {}  # DLQ URL -> message ids
     for queue in queues:
-        expected_in.setdefault(queue.rejects_to, set()).update(sent[queue.name])
+        expected_in.setdefault(queue.dlq_url, set()).update(sent[queue.name])
     parked: dict[str, dict[str, str]] = {}  # message id -> DLQ message attributes
     for dlq_url, message_ids in expected_in.items():
         parked |= collect_parked(aws, dlq_url, message_ids)
@@ -392,7 +391,7 @@ def test_broken_events_are_parked_with_their_reason_and_touch_nothing(
             for message_id, kind in sent[queue.name].items()
             if message_id not in parked
         }
-        assert not missing, f"{queue.name}: not in {queue.rejects_to}: {missing}"
+        assert not missing, f"{queue.name}: not in {queue.dlq_url}: {missing}"
     for attributes in parked.values():
         assert attributes["errorType"] == "ContractViolation"
         assert attributes["reason"]

@@ -205,7 +205,17 @@ def stream_event(*records: dict[str, Any]) -> dict[str, Any]:
     return {"Records": list(records)}
 
 
-def sqs_record(body: str, message_id: str | None = None) -> dict[str, Any]:
+CONSUMER_QUEUE_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:ecommerce-test-consumer"
+
+
+def dead_letter_queues(dlq_url: str, source_queue_arn: str = CONSUMER_QUEUE_ARN) -> str:
+    """A consumer's ``DEAD_LETTER_QUEUES``: the queue ``sqs_record`` comes from -> its DLQ."""
+    return json.dumps({source_queue_arn: dlq_url})
+
+
+def sqs_record(
+    body: str, message_id: str | None = None, source_queue_arn: str = CONSUMER_QUEUE_ARN
+) -> dict[str, Any]:
     """One SQS record as Lambda's event source mapping delivers it."""
     return {
         "messageId": message_id or str(uuid.uuid4()),
@@ -220,6 +230,6 @@ def sqs_record(body: str, message_id: str | None = None) -> dict[str, Any]:
         "messageAttributes": {},
         "md5OfBody": "e4e68fb7bd0e697a0ae8f1bb342846b3",
         "eventSource": "aws:sqs",
-        "eventSourceARN": f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:ecommerce-test-consumer",
+        "eventSourceARN": source_queue_arn,
         "awsRegion": REGION,
     }

@@ -5,8 +5,10 @@ handler. The outcomes:
 
 - handled: the record is deleted from the queue;
 - contract violation (not JSON, unknown type, invalid envelope or data): retrying cannot
-  fix it, so it is logged with its reason, sent straight to the consumer's DLQ
-  (``DLQ_URL``) with message attributes naming the reason, and counted as handled;
+  fix it, so it is logged with its reason, sent straight to the DLQ of the queue it came
+  from (``DEAD_LETTER_QUEUES``: a JSON object, source queue ARN -> DLQ URL, so a consumer
+  fed by several queues parks each message next to its own queue) with message
+  attributes naming the reason, and counted as handled;
 - any other exception: reported as a partial batch failure, so SQS redelivers that record
   alone (and its redrive policy moves it to the DLQ after ``maxReceiveCount`` attempts).
 
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_sqs.type_defs import MessageAttributeValueTypeDef
 
-DLQ_URL_ENV = "DLQ_URL"
+DEAD_LETTER_QUEUES_ENV = "DEAD_LETTER_QUEUES"
 _MAX_ATTRIBUTE_LENGTH = 1024
 
 EventHandler = Callable[[Event], None]
@@ -95,12 +97,12 @@ class EventConsumer:
         self,
         handle: EventHandler,
         *,
-        dlq_url: str | None = None,
+        dead_letter_queues: Mapping[str, str] | None = None,
         sqs_client: SQSClient | None = None,
         deduplicator: Deduplicator | None = None,
     ) -> None:
         self._handle = handle
-        self._dlq_url = dlq_url
+        self._dead_letter_queues = dead_letter_queues
         self._sqs = sqs_client
         self._deduplicator = deduplicator or NoDeduplication()
         self._processor = BatchProcessor(event_type=EventType.SQS)
@@ -144,17 +146,22 @@ class EventConsumer:
         if rejected.field:
             attributes["field"] = _string_attribute(rejected.field)
         self._sqs_client().send_message(
-            QueueUrl=self._dead_letter_queue_url(),
+            QueueUrl=self._dead_letter_queue_url(record.event_source_arn),
             MessageBody=record.body or "(empty)",
             MessageAttributes=attributes,
         )
         metrics.add_metric(name="ContractViolations", unit="Count", value=1)
 
-    def _dead_letter_queue_url(self) -> str:
-        url = self._dlq_url or os.environ.get(DLQ_URL_ENV)
+    def _dead_letter_queue_url(self, source_queue_arn: str) -> str:
+        if self._dead_letter_queues is None:
+            self._dead_letter_queues = json.loads(os.environ.get(DEAD_LETTER_QUEUES_ENV, "{}"))
+        url = self._dead_letter_queues.get(source_queue_arn)
         if not url:
-            # Without a DLQ the record fails instead: SQS's redrive policy still parks it.
-            raise RuntimeError(f"{DLQ_URL_ENV} is not set: cannot park a rejected message")
+            # The record fails instead: its queue's redrive policy still parks it.
+            raise RuntimeError(
+                f"{DEAD_LETTER_QUEUES_ENV} names no DLQ for {source_queue_arn}: "
+                "cannot park a rejected message"
+            )
         return url
 
     def _sqs_client(self) -> SQSClient:

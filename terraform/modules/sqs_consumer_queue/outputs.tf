@@ -24,8 +24,13 @@ output "dlq_name" {
 }
 
 output "dlq_url" {
-  description = "URL of the dead-letter queue (the consumer's DLQ_URL)."
+  description = "URL of the dead-letter queue."
   value       = aws_sqs_queue.dlq.id
+}
+
+output "dead_letter_queues" {
+  description = "Queue ARN -> DLQ URL: merge these maps of every queue a consumer reads and jsonencode them into its DEAD_LETTER_QUEUES, where it parks contract violations."
+  value       = { (aws_sqs_queue.this.arn) = aws_sqs_queue.dlq.id }
 }
 
 output "subscription_arn" {

@@ -16,7 +16,7 @@ import invoices.storage
 import invoices.stream_publisher
 from shared.events.envelope import Event, build_event
 from tests.unit.conftest import create_service_table
-from tests.unit.helpers import lambda_context, sqs_record
+from tests.unit.helpers import dead_letter_queues, lambda_context, sqs_record
 
 TABLE = "ecommerce-test-invoices"
 BUCKET = "ecommerce-test-invoices-123456789012"
@@ -52,7 +52,7 @@ def invoicing(
         "TAX_RATE_BASIS_POINTS": "2000",
         "INVOICE_SELLER": json.dumps(SELLER),
         "DOWNLOAD_URL_TTL_SECONDS": "300",
-        "DLQ_URL": dlq_url,
+        "DEAD_LETTER_QUEUES": dead_letter_queues(dlq_url),
     }.items():
         monkeypatch.setenv(name, value)
     _reset_caches()

@@ -15,7 +15,7 @@ from moto.ses.models import ses_backends
 import notifications.email_consumer
 from shared.events.envelope import Event, build_event
 from tests.unit.conftest import create_service_table
-from tests.unit.helpers import REGION, lambda_context, sqs_record
+from tests.unit.helpers import REGION, dead_letter_queues, lambda_context, sqs_record
 
 TABLE = "ecommerce-test-notifications"
 SENDER = "shop@example.com"
@@ -43,7 +43,7 @@ def mailing(
         "SENDER_EMAIL": SENDER,
         "INVOICE_URL_TEMPLATE": "https://shop.example.com/account/invoices/$invoiceId",
         "SHOP_NAME": "Example Shop",
-        "DLQ_URL": dlq_url,
+        "DEAD_LETTER_QUEUES": dead_letter_queues(dlq_url),
     }.items():
         monkeypatch.setenv(name, value)
     _reset_caches()

@@ -22,6 +22,7 @@ import notifications.ws_import_processor
 import notifications.ws_import_sweeper
 import notifications.ws_push_consumer
 from tests.unit.conftest import create_service_table
+from tests.unit.helpers import dead_letter_queues
 
 CONNECTIONS_TABLE = "ecommerce-test-connections"
 INVOICES_TABLE = "ecommerce-test-invoices"
@@ -97,7 +98,7 @@ def realtime(
         "IMPORTS_BUCKET_NAME": IMPORTS_BUCKET,
         "IMPORT_TIMEOUT_SECONDS": "60",
         "CONNECTIONS_ENDPOINT_URL": "https://example.execute-api.us-east-1.amazonaws.com/prod",
-        "DLQ_URL": dlq,
+        "DEAD_LETTER_QUEUES": dead_letter_queues(dlq),
     }.items():
         monkeypatch.setenv(name, value)
     api = FakeManagementApi()

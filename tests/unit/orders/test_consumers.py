@@ -16,7 +16,7 @@ from orders import projection_consumer, stock_consumer
 from orders.catalog import DynamoDBCatalog
 from orders.repository import DynamoDBOrderRepository
 from shared.events.consumer import EventConsumer
-from tests.unit.helpers import lambda_context
+from tests.unit.helpers import dead_letter_queues, lambda_context
 from tests.unit.orders.conftest import TABLE, Caller, Product, User, sqs_event, table_item
 from tests.unit.orders.saga import product_event, stock_failed, stock_reserved
 from tests.unit.orders.test_api import place
@@ -28,7 +28,7 @@ ALICE = User.new("customer")
 @pytest.fixture
 def dlq_url(orders_table: str, monkeypatch: pytest.MonkeyPatch) -> str:  # noqa: ARG001
     url = boto3.client("sqs").create_queue(QueueName="ecommerce-test-orders-dlq")["QueueUrl"]
-    monkeypatch.setenv("DLQ_URL", url)
+    monkeypatch.setenv("DEAD_LETTER_QUEUES", dead_letter_queues(url))
     return url
 
 

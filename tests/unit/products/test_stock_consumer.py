@@ -13,7 +13,7 @@ import pytest
 
 from products import stock_consumer
 from products.stock import StockContention
-from tests.unit.helpers import lambda_context, sqs_record
+from tests.unit.helpers import dead_letter_queues, lambda_context, sqs_record
 from tests.unit.products.test_stock_reservation import Shop, shop
 
 __all__ = ["shop"]  # the fixture, shared with the reservation tests
@@ -59,7 +59,7 @@ def dlq_url(shop: Shop, monkeypatch: pytest.MonkeyPatch) -> str:  # noqa: ARG001
     url = boto3.client("sqs").create_queue(QueueName="ecommerce-test-products-stock-dlq")[
         "QueueUrl"
     ]
-    monkeypatch.setenv("DLQ_URL", url)
+    monkeypatch.setenv("DEAD_LETTER_QUEUES", dead_letter_queues(url))
     return str(url)
 
 

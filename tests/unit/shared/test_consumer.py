@@ -10,7 +10,12 @@ import pytest
 from shared.events.consumer import EventConsumer, EventHandler
 from shared.events.envelope import Event
 from shared.observability import current_correlation_id, lambda_handler
-from tests.unit.helpers import lambda_context, sqs_record
+from tests.unit.helpers import (
+    CONSUMER_QUEUE_ARN,
+    dead_letter_queues,
+    lambda_context,
+    sqs_record,
+)
 
 EXAMPLES = Path(__file__).parents[3] / "schemas/events/products/ProductCreated/examples/v1.0"
 
@@ -23,6 +28,11 @@ def valid_body(**envelope: Any) -> str:
 @pytest.fixture
 def dlq_url(mocked_aws: None) -> str:  # noqa: ARG001 (inside the mock)
     return boto3.client("sqs").create_queue(QueueName="ecommerce-test-consumer-dlq")["QueueUrl"]
+
+
+def parking_in(dlq_url: str) -> dict[str, str]:
+    """A consumer's dead-letter queues: records from ``sqs_record`` -> ``dlq_url``."""
+    return {CONSUMER_QUEUE_ARN: dlq_url}
 
 
 def parked(dlq_url: str) -> list[Any]:
@@ -67,7 +77,7 @@ def test_valid_events_are_handled(dlq_url: str) -> None:
 def test_a_contract_violation_goes_straight_to_the_dlq_and_is_not_retried(
     dlq_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("DLQ_URL", dlq_url)
+    monkeypatch.setenv("DEAD_LETTER_QUEUES", dead_letter_queues(dlq_url))
     recorder = Recorder()
     event = json.loads(valid_body())
     event["data"]["stock"] = -1
@@ -94,7 +104,7 @@ def test_a_contract_violation_goes_straight_to_the_dlq_and_is_not_retried(
 def test_a_body_that_is_not_an_event_goes_to_the_dlq(dlq_url: str, body: str, reason: str) -> None:
     recorder = Recorder()
 
-    response = consume(recorder, body, dlq_url=dlq_url)
+    response = consume(recorder, body, dead_letter_queues=parking_in(dlq_url))
 
     assert response == {"batchItemFailures": []}
     [message] = parked(dlq_url)
@@ -106,7 +116,7 @@ def test_a_body_that_is_not_an_event_goes_to_the_dlq(dlq_url: str, body: str, re
 def test_an_unknown_event_type_goes_to_the_dlq(dlq_url: str) -> None:
     body = valid_body(type="ecommerce.products.ProductExploded.v1")
 
-    consume(Recorder(), body, dlq_url=dlq_url)
+    consume(Recorder(), body, dead_letter_queues=parking_in(dlq_url))
 
     [message] = parked(dlq_url)
     assert message["MessageAttributes"]["field"]["StringValue"] == "type"
@@ -116,7 +126,9 @@ def test_handler_errors_are_partial_batch_failures(dlq_url: str) -> None:
     failing_id = "2d3e5f70-8a9b-4c1d-8e2f-3a4b5c6d7e8f"
     recorder = Recorder(fail_on=failing_id)
 
-    response = consume(recorder, valid_body(), valid_body(id=failing_id), dlq_url=dlq_url)
+    response = consume(
+        recorder, valid_body(), valid_body(id=failing_id), dead_letter_queues=parking_in(dlq_url)
+    )
 
     assert response == {"batchItemFailures": [{"itemIdentifier": "msg-1"}]}
     assert len(recorder.events) == 1
@@ -127,11 +139,39 @@ def test_handler_errors_are_partial_batch_failures(dlq_url: str) -> None:
 def test_without_a_dlq_a_violation_is_retried_until_the_redrive_policy_parks_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.delenv("DLQ_URL", raising=False)
+    monkeypatch.delenv("DEAD_LETTER_QUEUES", raising=False)
 
     response = consume(Recorder(), "{not json", valid_body())
 
     assert response == {"batchItemFailures": [{"itemIdentifier": "msg-0"}]}
+
+
+def test_each_violation_is_parked_in_the_dlq_of_the_queue_it_came_from(dlq_url: str) -> None:
+    other_queue = CONSUMER_QUEUE_ARN.replace("consumer", "other")
+    other_dlq = boto3.client("sqs").create_queue(QueueName="ecommerce-test-other-dlq")["QueueUrl"]
+    records = [
+        sqs_record("{not json", message_id="from-first"),
+        sqs_record("[1]", message_id="from-other", source_queue_arn=other_queue),
+    ]
+    consumer = EventConsumer(
+        Recorder(), dead_letter_queues={CONSUMER_QUEUE_ARN: dlq_url, other_queue: other_dlq}
+    )
+
+    response = consumer({"Records": records}, lambda_context())
+
+    assert response == {"batchItemFailures": []}
+    assert [m["Body"] for m in parked(dlq_url)] == ["{not json"]
+    assert [m["Body"] for m in parked(other_dlq)] == ["[1]"]
+
+
+def test_a_violation_from_a_queue_without_a_named_dlq_is_retried(dlq_url: str) -> None:
+    stranger = sqs_record("{not json", source_queue_arn=CONSUMER_QUEUE_ARN + "-unknown")
+    consumer = EventConsumer(Recorder(), dead_letter_queues=parking_in(dlq_url))
+
+    response = consumer({"Records": [stranger, sqs_record(valid_body())]}, lambda_context())
+
+    assert response == {"batchItemFailures": [{"itemIdentifier": stranger["messageId"]}]}
+    assert parked(dlq_url) == []
 
 
 def test_the_deduplicator_seam_runs_a_handler_once_per_event_id(dlq_url: str) -> None:
@@ -146,14 +186,20 @@ def test_the_deduplicator_seam_runs_a_handler_once_per_event_id(dlq_url: str) ->
 
     recorder = Recorder()
 
-    consume(recorder, valid_body(), valid_body(), dlq_url=dlq_url, deduplicator=SeenIds())
+    consume(
+        recorder,
+        valid_body(),
+        valid_body(),
+        dead_letter_queues=parking_in(dlq_url),
+        deduplicator=SeenIds(),
+    )
 
     assert len(recorder.events) == 1
 
 
 def test_a_consumer_is_a_lambda_handler_once_wrapped(dlq_url: str) -> None:
     recorder = Recorder()
-    handler = lambda_handler(EventConsumer(recorder, dlq_url=dlq_url))
+    handler = lambda_handler(EventConsumer(recorder, dead_letter_queues=parking_in(dlq_url)))
 
     response = handler({"Records": [sqs_record(valid_body())]}, lambda_context())
 
