@@ -67,7 +67,6 @@ logger = logging.getLogger("localcloud.rest_gateway")
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 _REFRESH_ON_MISS_EVERY_S = 1.0
-_HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 def _forbidden() -> HttpResponse:
@@ -374,9 +373,14 @@ def _handler_class(gateway: RestGateway) -> type[BaseHTTPRequestHandler]:
             if self.command != "HEAD":
                 self.wfile.write(response.body)
 
+        def __getattr__(self, name: str) -> Any:
+            # do_GET, do_TRACE, do_QUERY...: every method reaches the gateway, which
+            # answers the ones no route has with API Gateway's 403.
+            if name.startswith("do_"):
+                return self._serve
+            raise AttributeError(name)
+
         def log_message(self, format: str, *args: Any) -> None:
             logger.debug(format, *args)
 
-    for verb in _HTTP_METHODS:
-        setattr(Handler, f"do_{verb}", Handler._serve)
     return Handler

@@ -233,6 +233,8 @@ def test_literal_beats_param_and_greedy_catches_the_rest(
         ("GET", "/nothing/here", 403, "Missing Authentication Token"),
         ("DELETE", "/products", 403, "Missing Authentication Token"),
         ("GET", "/files", 403, "Missing Authentication Token"),
+        ("TRACE", "/products", 403, "Missing Authentication Token"),
+        ("QUERY", "/products", 403, "Missing Authentication Token"),
         ("GET", "/boom", 502, "Internal server error"),
         ("GET", "/malformed", 502, "Internal server error"),
         ("GET", "/slow", 504, "Endpoint request timed out"),
