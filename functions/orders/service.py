@@ -117,6 +117,7 @@ class OrderService:
             updated_at=now,
         )
         self._orders.add(order, correlation_id)
+        logger.info("Order placed", order_id=order.id, lines=len(lines))
         return order
 
     def get(self, viewer: Principal, order_id: str) -> Order:
@@ -146,6 +147,7 @@ class OrderService:
             cancelled = order.cancel(self._clock())
             try:
                 self._orders.replace(order, cancelled, correlation_id)
+                logger.info("Order cancelled", order_id=order_id, was=order.status.value)
                 return cancelled
             except StaleOrder:
                 continue  # a stock result landed meanwhile: decide again on the new state

@@ -43,15 +43,19 @@ def create_product(api: Api, admin: User, stock: int, amount: int = 1000) -> dic
 
 
 def place_order(
-    api: Api, customer: User, lines: list[tuple[str, int]], timeout: float = 30.0
+    api: Api,
+    customer: User,
+    lines: list[tuple[str, int]],
+    timeout: float = 30.0,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """POST /orders, retried (with one Idempotency-Key) while the orders service's product
-    projection has not caught up with a product created moments ago."""
+    """POST /orders (with ``headers``), retried with one Idempotency-Key while the orders
+    service's product projection has not caught up with a product created moments ago."""
     body = {
         "lines": [{"productId": product, "quantity": quantity} for product, quantity in lines],
         "shippingAddress": ADDRESS,
     }
-    headers = {"Idempotency-Key": str(uuid.uuid4())}
+    headers = {**(headers or {}), "Idempotency-Key": str(uuid.uuid4())}
 
     def attempt() -> dict[str, Any] | None:
         response = api.request("POST", "/orders", customer, json=body, headers=headers)

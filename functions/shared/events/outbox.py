@@ -59,6 +59,7 @@ class OutboxRelay:
             processor=self.processor,
             context=context,
         )
+        set_correlation_id(None)  # the batch line belongs to no single event's journey
         logger.info(
             "Stream batch relayed",
             records=len(event.get("Records", [])),
