@@ -1,11 +1,13 @@
 """Run by cold_start.py in a fresh `python -S -E`: one Lambda init, timed.
 
-    cold_probe.py <task root> <runtime dir> <handler module | --baseline>
+    cold_probe.py <task root> <runtime dir> <handler module | --baseline | --floor-...>
 
 Imports the handler module and calls its process-wide factories (the module's own
 zero-argument ``functools.cache`` functions, e.g. ``service()`` or ``publisher()``), which
-create the boto3 clients, as the first invocation would; or, for ``--baseline``,
-``import boto3; boto3.client("dynamodb")``. Prints one JSON line. Standard library only.
+create the boto3 clients, as the first invocation would; or runs a reference: the
+baseline ``import boto3; boto3.client("dynamodb")``, or a floor (the baseline plus the
+libraries a kind of handler is built on, no project code). Prints one JSON line.
+Standard library only.
 """
 
 import sys
@@ -13,18 +15,48 @@ import time
 
 sys.path[:1] = sys.argv[1:3]  # the task root, then the runtime (this directory: dropped)
 TARGET = sys.argv[3]
-started, started_cpu = time.perf_counter(), time.process_time()
-if TARGET == "--baseline":
+
+
+def baseline() -> None:
     import boto3
 
     boto3.client("dynamodb")
-    factories: list[str] = []
+
+
+def rest_api_floor() -> None:
+    """Powertools' REST resolver with request validation (pydantic, OpenAPI params)."""
+    baseline()
+    from aws_lambda_powertools import Logger, Metrics
+    from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+    from aws_lambda_powertools.event_handler.openapi.params import Query  # noqa: F401
+
+    Logger(), Metrics(), APIGatewayRestResolver(enable_validation=True)
+
+
+def sqs_consumer_floor() -> None:
+    """Powertools' batch processor for SQS, with its Logger and Metrics."""
+    baseline()
+    from aws_lambda_powertools import Logger, Metrics
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
+
+    Logger(), Metrics(), BatchProcessor(event_type=EventType.SQS)
+
+
+REFERENCES = {
+    "--baseline": baseline,
+    "--floor-rest-api": rest_api_floor,
+    "--floor-sqs-consumer": sqs_consumer_floor,
+}
+
+started, started_cpu = time.perf_counter(), time.process_time()
+factories: list[str] = []
+if TARGET in REFERENCES:
+    REFERENCES[TARGET]()
 else:
     import functools
     import importlib
 
     module = importlib.import_module(TARGET)
-    factories = []
     for name, value in list(vars(module).items()):
         wrapped = getattr(value, "__wrapped__", None)
         if (

@@ -7,6 +7,10 @@ median init time (elapsed) and its ratio to the baseline's median; the same in C
 (`cpu_ratio`: init is CPU-bound, and CPU time barely moves when other processes share
 the machine, so it is the steadier figure on a busy host); and the process's wall time
 (interpreter start-up included, which Lambda's Init Duration also counts).
+
+Floors, measured in the same rounds: the baseline plus the libraries a kind of handler
+is built on and nothing of the project (see cold_probe.py). A floor's ratio is the
+least a handler of that kind can reach on this stack; the gap above it is the project's.
 """
 
 from __future__ import annotations
@@ -25,6 +29,10 @@ from benchmarks.sandbox import baseline_environment, lambda_environment
 
 PROBE = Path(__file__).with_name("cold_probe.py")
 BASELINE = "baseline: import boto3; boto3.client('dynamodb')"
+FLOORS = {
+    "rest-api": "baseline + Powertools REST resolver with validation, Logger, Metrics",
+    "sqs-consumer": "baseline + Powertools SQS batch processor, Logger, Metrics",
+}
 
 
 class InitFailed(RuntimeError):
@@ -86,11 +94,19 @@ def measure(
     runs: int,
     modes: tuple[str, ...] = ("traced", "untraced"),
 ) -> dict[str, Any]:
-    """{"baseline": {...}, "functions": {name: {"traced": {...}, "untraced": {...}}}}; a
-    function that fails to initialise gets {"error": <last line of its traceback>}."""
+    """{"baseline": {...}, "floors": {kind: {...}}, "functions": {name: {"traced": {...},
+    "untraced": {...}}}}; a function that fails to initialise gets {"error": <last line of
+    its traceback>}. Floors are untraced; they run from the first zip holding pydantic."""
     any_root = next(iter(task_roots.values()))
+    floor_root = next(
+        (root for root in task_roots.values() if (root / "pydantic").is_dir()), any_root
+    )
     plan: list[tuple[str, Path, str, dict[str, str]]] = [
         ("baseline", any_root, "--baseline", baseline_environment(any_root))
+    ]
+    plan += [
+        (f"floor/{kind}", floor_root, f"--floor-{kind}", baseline_environment(floor_root))
+        for kind in FLOORS
     ]
     for function in functions:
         root = task_roots[function.package]
@@ -113,6 +129,16 @@ def measure(
                 continue
             samples.setdefault(key, Samples([], [], [], measured)).add(measured)
     baseline = samples["baseline"].summary()
+
+    def with_ratios(summary: dict[str, Any]) -> dict[str, Any]:
+        summary["ratio"] = round(summary["init_ms"] / baseline["init_ms"], 2)
+        summary["cpu_ratio"] = round(summary["init_cpu_ms"] / baseline["init_cpu_ms"], 2)
+        return summary
+
+    floors = {
+        kind: {"what": what, **with_ratios(samples[f"floor/{kind}"].summary())}
+        for kind, what in FLOORS.items()
+    }
     results: dict[str, Any] = {}
     for function in functions:
         result: dict[str, Any] = {"handler": function.handler, "memory_mb": function.memory_mb}
@@ -120,9 +146,6 @@ def measure(
             results[function.name] = {**result, "error": errors[function.name]}
             continue
         for mode in modes:
-            summary = samples[f"{function.name}/{mode}"].summary()
-            summary["ratio"] = round(summary["init_ms"] / baseline["init_ms"], 2)
-            summary["cpu_ratio"] = round(summary["init_cpu_ms"] / baseline["init_cpu_ms"], 2)
-            result[mode] = summary
+            result[mode] = with_ratios(samples[f"{function.name}/{mode}"].summary())
         results[function.name] = result
-    return {"baseline": {"what": BASELINE, **baseline}, "functions": results}
+    return {"baseline": {"what": BASELINE, **baseline}, "floors": floors, "functions": results}

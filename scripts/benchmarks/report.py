@@ -63,6 +63,11 @@ def table(results: dict[str, Any]) -> str:
                 f"{untraced['ratio']:>7.2f}{untraced['cpu_ratio']:>6.2f}"
                 f"{traced['max_rss_mb']:>8.1f}"
             )
+        for kind, floor in cold.get("floors", {}).items():
+            lines.append(
+                f"  floor: {kind:<23}{'':>23}{floor['init_ms']:>13.1f}{floor['ratio']:>7.2f}"
+                f"{floor['cpu_ratio']:>6.2f}{floor['max_rss_mb']:>8.1f}  ({floor['what']})"
+            )
     sizes = results.get("package_size")
     if sizes:
         lines += ["Package size (dist/lambda)", f"  {'package':<30}{'zipped':>10}{'unzipped':>11}"]
