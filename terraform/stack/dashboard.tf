@@ -18,7 +18,7 @@ locals {
       queues    = [module.products_stock_queue.queue_name]
       dead_letter_queues = [
         module.products_stock_queue.dlq_name,
-        aws_sqs_queue.products_stream_failures.name,
+        module.products_publisher.dlq_name,
       ]
       business_metrics = ["StockReserved", "StockFailed", "StockReleased", "EventsPublished", "ContractViolations", "DuplicateEvents"]
     },
@@ -32,7 +32,7 @@ locals {
       dead_letter_queues = [
         module.orders_product_projection_queue.dlq_name,
         module.orders_stock_results_queue.dlq_name,
-        aws_sqs_queue.orders_stream_failures.name,
+        module.orders_publisher.dlq_name,
       ]
       business_metrics = ["OrdersPlaced", "OrdersConfirmed", "OrdersRejected", "OrdersCancelled", "ProductsProjected", "EventsPublished", "ContractViolations"]
     },
@@ -41,7 +41,7 @@ locals {
       service            = "invoices"
       functions          = ["invoices-api", "invoices-generator", "invoices-stream-publisher"]
       queues             = [module.invoices_order_confirmed_queue.queue_name]
-      dead_letter_queues = [module.invoices_order_confirmed_queue.dlq_name, aws_sqs_queue.invoices_stream_failures.name]
+      dead_letter_queues = [module.invoices_order_confirmed_queue.dlq_name, module.invoices_publisher.dlq_name]
       business_metrics   = ["InvoicesIssued", "EventsPublished", "ContractViolations", "DuplicateEvents"]
     },
     {

@@ -51,12 +51,6 @@ locals {
   })
   # The functions only touch the PDFs, all under this prefix.
   invoices_pdf_objects_arn = "${module.invoices_bucket.arn}/invoices/*"
-
-  invoices_stream_failures_name = "${var.name_prefix}-invoices-stream-publisher-dlq"
-  invoices_stream_failures_arn = join(":", [
-    "arn", data.aws_partition.current.partition, "sqs", data.aws_region.current.name,
-    data.aws_caller_identity.current.account_id, local.invoices_stream_failures_name,
-  ])
 }
 
 module "invoices_table" {
@@ -160,87 +154,21 @@ module "invoices_generator" {
   tags               = local.tags
 }
 
-# Where the stream mapping sends the description of a batch it gave up on.
-resource "aws_sqs_queue" "invoices_stream_failures" {
-  name                              = local.invoices_stream_failures_name
-  kms_master_key_id                 = module.key.key_arn
-  kms_data_key_reuse_period_seconds = 300
-  message_retention_seconds         = 1209600
-  tags                              = local.tags
-}
+module "invoices_publisher" {
+  source = "../modules/stream_publisher"
 
-resource "aws_cloudwatch_metric_alarm" "invoices_stream_failures" {
-  alarm_name          = "${aws_sqs_queue.invoices_stream_failures.name}-not-empty"
-  alarm_description   = "The invoices stream publisher gave up on stream records; see the queue for their shard and sequence numbers."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = aws_sqs_queue.invoices_stream_failures.name }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-  tags                = local.tags
-}
-
-module "invoices_stream_publisher" {
-  source = "../modules/lambda_function"
-
-  function_name = "${var.name_prefix}-invoices-stream-publisher"
-  description   = "Publishes InvoiceGenerated from the invoices table's stream to the invoices topic."
-  package_path  = local.invoices_package
-  handler       = "invoices.stream_publisher.handler"
-  architecture  = var.lambda_architecture
-  memory_size   = 256
-  timeout       = 30
-  kms_key_arn   = module.key.key_arn
-  environment_variables = merge(local.invoices_environment, {
-    EVENTS_TOPIC_ARN = module.invoices_topic.arn
-  })
-  policy_statements = [
-    {
-      sid = "ReadInvoicesStream"
-      actions = [
-        "dynamodb:DescribeStream",
-        "dynamodb:GetRecords",
-        "dynamodb:GetShardIterator",
-        "dynamodb:ListStreams",
-      ]
-      resources = [module.invoices_table.stream_arn]
-    },
-    {
-      sid       = "PublishInvoiceEvents"
-      actions   = ["sns:Publish"]
-      resources = [module.invoices_topic.arn]
-    },
-    {
-      sid       = "ReportFailedBatches"
-      actions   = ["sqs:SendMessage"]
-      resources = [local.invoices_stream_failures_arn]
-    },
-    {
-      sid       = "UseDataKey"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = [module.key.key_arn]
-    },
-  ]
-  event_source_mappings = {
-    invoices_stream = {
-      event_source_arn               = module.invoices_table.stream_arn
-      starting_position              = "LATEST"
-      batch_size                     = 100
-      bisect_batch_on_function_error = true
-      maximum_retry_attempts         = 5
-      report_batch_item_failures     = true
-      on_failure_destination_arn     = aws_sqs_queue.invoices_stream_failures.arn
-    }
-  }
-  log_retention_days = var.log_retention_days
-  alarm_actions      = local.alarm_actions
-  tags               = local.tags
+  function_name         = "${var.name_prefix}-invoices-stream-publisher"
+  service               = "invoices"
+  description           = "Publishes InvoiceGenerated from the invoices table's stream to the invoices topic."
+  package_path          = local.invoices_package
+  architecture          = var.lambda_architecture
+  kms_key_arn           = module.key.key_arn
+  stream_arn            = module.invoices_table.stream_arn
+  topic_arn             = module.invoices_topic.arn
+  environment_variables = local.invoices_environment
+  log_retention_days    = var.log_retention_days
+  alarm_actions         = local.alarm_actions
+  tags                  = local.tags
 }
 
 module "invoices_api" {

@@ -84,88 +84,21 @@ module "orders_api" {
   tags               = local.tags
 }
 
-# Where the stream mapping sends the description of a batch it gave up on.
-resource "aws_sqs_queue" "orders_stream_failures" {
-  name                              = "${var.name_prefix}-orders-stream-publisher-dlq"
-  kms_master_key_id                 = module.key.key_arn
-  kms_data_key_reuse_period_seconds = 300
-  message_retention_seconds         = 1209600
-  tags                              = local.tags
-}
+module "orders_publisher" {
+  source = "../modules/stream_publisher"
 
-resource "aws_cloudwatch_metric_alarm" "orders_stream_failures" {
-  alarm_name          = "${aws_sqs_queue.orders_stream_failures.name}-not-empty"
-  alarm_description   = "The orders stream publisher gave up on stream records; see the queue for their shard and sequence numbers."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = aws_sqs_queue.orders_stream_failures.name }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-  tags                = local.tags
-}
-
-module "orders_stream_publisher" {
-  source = "../modules/lambda_function"
-
-  function_name = "${var.name_prefix}-orders-stream-publisher"
-  description   = "Publishes order events from the orders table's stream to the orders topic."
-  package_path  = local.orders_package
-  handler       = "orders.stream_publisher.handler"
-  architecture  = var.lambda_architecture
-  memory_size   = 256
-  timeout       = 30
-  kms_key_arn   = module.key.key_arn
-  environment_variables = merge(local.powertools_environment, {
-    POWERTOOLS_SERVICE_NAME = "orders"
-    EVENTS_TOPIC_ARN        = module.orders_topic.arn
-  })
-  policy_statements = [
-    {
-      sid = "ReadOrdersStream"
-      actions = [
-        "dynamodb:DescribeStream",
-        "dynamodb:GetRecords",
-        "dynamodb:GetShardIterator",
-        "dynamodb:ListStreams",
-      ]
-      resources = [module.orders_table.stream_arn]
-    },
-    {
-      sid       = "PublishOrderEvents"
-      actions   = ["sns:Publish"]
-      resources = [module.orders_topic.arn]
-    },
-    {
-      sid       = "ReportFailedBatches"
-      actions   = ["sqs:SendMessage"]
-      resources = [aws_sqs_queue.orders_stream_failures.arn]
-    },
-    {
-      sid       = "UseDataKey"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = [module.key.key_arn]
-    },
-  ]
-  event_source_mappings = {
-    orders_stream = {
-      event_source_arn               = module.orders_table.stream_arn
-      starting_position              = "LATEST"
-      batch_size                     = 100
-      bisect_batch_on_function_error = true
-      maximum_retry_attempts         = 5
-      report_batch_item_failures     = true
-      on_failure_destination_arn     = aws_sqs_queue.orders_stream_failures.arn
-    }
-  }
-  log_retention_days = var.log_retention_days
-  alarm_actions      = local.alarm_actions
-  tags               = local.tags
+  function_name         = "${var.name_prefix}-orders-stream-publisher"
+  service               = "orders"
+  description           = "Publishes order events from the orders table's stream to the orders topic."
+  package_path          = local.orders_package
+  architecture          = var.lambda_architecture
+  kms_key_arn           = module.key.key_arn
+  stream_arn            = module.orders_table.stream_arn
+  topic_arn             = module.orders_topic.arn
+  environment_variables = local.powertools_environment
+  log_retention_days    = var.log_retention_days
+  alarm_actions         = local.alarm_actions
+  tags                  = local.tags
 }
 
 # --- consumers of the products topic ---------------------------------------------------

@@ -40,7 +40,7 @@ output "products_topic_arn" {
 
 output "products_stream_dlq_url" {
   description = "URL of the queue receiving the products stream publisher's abandoned batches."
-  value       = aws_sqs_queue.products_stream_failures.url
+  value       = module.products_publisher.dlq_url
 }
 
 output "orders_table_name" {
@@ -81,13 +81,13 @@ output "sender_email" {
 output "dead_letter_queue_urls" {
   description = "Every dead-letter queue, by consumer: where failed and contract-violating messages land."
   value = {
-    "products-stream-publisher"  = aws_sqs_queue.products_stream_failures.url
+    "products-stream-publisher"  = module.products_publisher.dlq_url
     "products-stock-consumer"    = module.products_stock_queue.dlq_url
-    "orders-stream-publisher"    = aws_sqs_queue.orders_stream_failures.url
+    "orders-stream-publisher"    = module.orders_publisher.dlq_url
     "orders-projection-consumer" = module.orders_product_projection_queue.dlq_url
     "orders-stock-consumer"      = module.orders_stock_results_queue.dlq_url
     "invoices-generator"         = module.invoices_order_confirmed_queue.dlq_url
-    "invoices-stream-publisher"  = aws_sqs_queue.invoices_stream_failures.url
+    "invoices-stream-publisher"  = module.invoices_publisher.dlq_url
     "notifications-email"        = module.notifications_email_queue.dlq_url
     "websocket-push"             = module.websocket_push_orders_queue.dlq_url
     "invoice-import-processor"   = aws_sqs_queue.invoice_imports_dlq.url
@@ -131,14 +131,14 @@ output "function_names" {
   description = "Function names, by role (suffix after the name prefix)."
   value = {
     "products-api"               = module.products_api.function_name
-    "products-stream-publisher"  = module.products_stream_publisher.function_name
+    "products-stream-publisher"  = module.products_publisher.function_name
     "products-stock-consumer"    = module.products_stock_consumer.function_name
     "orders-api"                 = module.orders_api.function_name
-    "orders-stream-publisher"    = module.orders_stream_publisher.function_name
+    "orders-stream-publisher"    = module.orders_publisher.function_name
     "orders-projection-consumer" = module.orders_projection_consumer.function_name
     "orders-stock-consumer"      = module.orders_stock_consumer.function_name
     "invoices-generator"         = module.invoices_generator.function_name
-    "invoices-stream-publisher"  = module.invoices_stream_publisher.function_name
+    "invoices-stream-publisher"  = module.invoices_publisher.function_name
     "invoices-api"               = module.invoices_api.function_name
     "notifications-email"        = module.notifications_email.function_name
     "websocket-authorizer"       = module.websocket_authorizer.function_name

@@ -1,7 +1,7 @@
 # The products side of the order saga: a queue subscribed to the orders topic for
 # OrderPlaced and OrderCancelled, and the function that reserves and releases stock in
 # the products table. Its outcome (StockReserved, StockReservationFailed, StockReleased)
-# leaves through the table's stream, published by products_stream_publisher.
+# leaves through the table's stream, published by products_publisher.
 
 locals {
   products_stock_timeout = 30

@@ -67,11 +67,11 @@ run "no_function_may_use_a_wildcard_action" {
   assert {
     condition = alltrue(flatten([
       for policy in [
-        module.products_api.execution_policy, module.products_stream_publisher.execution_policy,
+        module.products_api.execution_policy, module.products_publisher.execution_policy,
         module.products_stock_consumer.execution_policy, module.orders_api.execution_policy,
-        module.orders_stream_publisher.execution_policy, module.orders_projection_consumer.execution_policy,
+        module.orders_publisher.execution_policy, module.orders_projection_consumer.execution_policy,
         module.orders_stock_consumer.execution_policy, module.invoices_api.execution_policy,
-        module.invoices_generator.execution_policy, module.invoices_stream_publisher.execution_policy,
+        module.invoices_generator.execution_policy, module.invoices_publisher.execution_policy,
         module.notifications_email.execution_policy, module.websocket_authorizer.execution_policy,
         module.websocket_connections.execution_policy, module.websocket_push.execution_policy,
         module.invoice_import_processor.execution_policy, module.invoice_import_sweeper.execution_policy,
@@ -87,11 +87,11 @@ run "no_function_may_use_a_wildcard_action" {
   assert {
     condition = alltrue(flatten([
       for policy in [
-        module.products_api.execution_policy, module.products_stream_publisher.execution_policy,
+        module.products_api.execution_policy, module.products_publisher.execution_policy,
         module.products_stock_consumer.execution_policy, module.orders_api.execution_policy,
-        module.orders_stream_publisher.execution_policy, module.orders_projection_consumer.execution_policy,
+        module.orders_publisher.execution_policy, module.orders_projection_consumer.execution_policy,
         module.orders_stock_consumer.execution_policy, module.invoices_api.execution_policy,
-        module.invoices_generator.execution_policy, module.invoices_stream_publisher.execution_policy,
+        module.invoices_generator.execution_policy, module.invoices_publisher.execution_policy,
         module.notifications_email.execution_policy, module.websocket_authorizer.execution_policy,
         module.websocket_connections.execution_policy, module.websocket_push.execution_policy,
         module.invoice_import_processor.execution_policy, module.invoice_import_sweeper.execution_policy,
@@ -106,11 +106,11 @@ run "no_function_may_use_a_wildcard_action" {
   assert {
     condition = alltrue(flatten([
       for policy in [
-        module.products_api.execution_policy, module.products_stream_publisher.execution_policy,
+        module.products_api.execution_policy, module.products_publisher.execution_policy,
         module.products_stock_consumer.execution_policy, module.orders_api.execution_policy,
-        module.orders_stream_publisher.execution_policy, module.orders_projection_consumer.execution_policy,
+        module.orders_publisher.execution_policy, module.orders_projection_consumer.execution_policy,
         module.orders_stock_consumer.execution_policy, module.invoices_api.execution_policy,
-        module.invoices_generator.execution_policy, module.invoices_stream_publisher.execution_policy,
+        module.invoices_generator.execution_policy, module.invoices_publisher.execution_policy,
         module.notifications_email.execution_policy, module.websocket_authorizer.execution_policy,
         module.websocket_connections.execution_policy, module.websocket_push.execution_policy,
         module.invoice_import_processor.execution_policy, module.invoice_import_sweeper.execution_policy,
@@ -160,7 +160,7 @@ run "publisher_reads_the_stream_and_publishes_to_its_topic" {
 
   assert {
     condition = one([
-      for statement in jsondecode(module.products_stream_publisher.execution_policy).Statement : statement.Resource
+      for statement in jsondecode(module.products_publisher.execution_policy).Statement : statement.Resource
       if statement.Sid == "ReadProductsStream"
     ]) == ["arn:aws:dynamodb:eu-west-1:123456789012:table/shop-test-products/stream/2025-01-01T00:00:00.000"]
     error_message = "Stream reads are limited to the products stream."
@@ -168,7 +168,7 @@ run "publisher_reads_the_stream_and_publishes_to_its_topic" {
 
   assert {
     condition = one([
-      for statement in jsondecode(module.products_stream_publisher.execution_policy).Statement : statement.Resource
+      for statement in jsondecode(module.products_publisher.execution_policy).Statement : statement.Resource
       if statement.Sid == "PublishProductEvents"
     ]) == [module.products_topic.arn]
     error_message = "The publisher may only publish to the products topic."
@@ -176,20 +176,20 @@ run "publisher_reads_the_stream_and_publishes_to_its_topic" {
 
   assert {
     condition = one([
-      for statement in jsondecode(module.products_stream_publisher.execution_policy).Statement : statement.Resource
+      for statement in jsondecode(module.products_publisher.execution_policy).Statement : statement.Resource
       if statement.Sid == "ReportFailedBatches"
-    ]) == [aws_sqs_queue.products_stream_failures.arn]
+    ]) == [module.products_publisher.dlq_arn]
     error_message = "The computed DLQ ARN in the policy must be the queue's real ARN."
   }
 
   assert {
-    condition     = aws_sqs_queue.products_stream_failures.kms_master_key_id == module.key.key_arn
-    error_message = "The stream failure queue must be encrypted with the stack's key."
-  }
-
-  assert {
-    condition     = length(module.products_stream_publisher.event_source_mapping_uuids) == 1
-    error_message = "The publisher is fed by exactly one mapping: the products stream."
+    condition = [
+      for publisher in [module.products_publisher, module.orders_publisher, module.invoices_publisher] : [
+        for statement in jsondecode(publisher.execution_policy).Statement : statement.Sid
+        if startswith(statement.Sid, "Read") || startswith(statement.Sid, "Publish")
+      ]
+    ] == [["ReadProductsStream", "PublishProductEvents"], ["ReadOrdersStream", "PublishOrderEvents"], ["ReadInvoicesStream", "PublishInvoiceEvents"]]
+    error_message = "Each publisher reads its own service's stream and publishes its events (statement ids as deployed)."
   }
 }
 
@@ -259,20 +259,16 @@ run "every_alarm_reaches_the_encrypted_alarm_topic" {
   }
 
   assert {
-    condition     = module.orders_api.errors_alarm_arn != "" && aws_cloudwatch_metric_alarm.orders_stream_failures.alarm_actions == toset([module.alarm_topic.arn, "arn:aws:sns:eu-west-1:123456789012:pager"])
+    condition     = module.orders_api.errors_alarm_arn != "" && aws_cloudwatch_metric_alarm.invoice_imports_dlq.alarm_actions == toset([module.alarm_topic.arn, "arn:aws:sns:eu-west-1:123456789012:pager"])
     error_message = "Every alarm notifies the stack's alarm topic, then the caller's actions."
   }
 
   assert {
     condition = alltrue([
-      for alarm in [
-        aws_cloudwatch_metric_alarm.products_stream_failures,
-        aws_cloudwatch_metric_alarm.orders_stream_failures,
-        aws_cloudwatch_metric_alarm.invoices_stream_failures,
-        aws_cloudwatch_metric_alarm.invoice_imports_dlq,
-      ] : contains(alarm.alarm_actions, module.alarm_topic.arn) && alarm.threshold == 0
-    ])
-    error_message = "Every stream failure queue and the import DLQ alarm as soon as they hold a message."
+      for publisher in [module.products_publisher, module.orders_publisher, module.invoices_publisher] :
+      publisher.dlq_alarm_name == "${publisher.dlq_name}-not-empty"
+    ]) && aws_cloudwatch_metric_alarm.invoice_imports_dlq.threshold == 0
+    error_message = "Every stream failure queue (modules/stream_publisher's tests check its alarm) and the import DLQ alarm as soon as they hold a message."
   }
 }
 
@@ -325,10 +321,10 @@ run "dashboard_shows_every_function_and_dead_letter_queue" {
   assert {
     condition = alltrue([
       for name in [
-        module.products_stock_queue.dlq_name, aws_sqs_queue.products_stream_failures.name,
+        module.products_stock_queue.dlq_name, module.products_publisher.dlq_name,
         module.orders_product_projection_queue.dlq_name, module.orders_stock_results_queue.dlq_name,
-        aws_sqs_queue.orders_stream_failures.name, module.invoices_order_confirmed_queue.dlq_name,
-        aws_sqs_queue.invoices_stream_failures.name, module.notifications_email_queue.dlq_name,
+        module.orders_publisher.dlq_name, module.invoices_order_confirmed_queue.dlq_name,
+        module.invoices_publisher.dlq_name, module.notifications_email_queue.dlq_name,
         module.notifications_email_invoices_queue.dlq_name, module.websocket_push_orders_queue.dlq_name,
         module.websocket_push_invoices_queue.dlq_name, aws_sqs_queue.invoice_imports_dlq.name,
       ] : strcontains(aws_cloudwatch_dashboard.this.dashboard_body, "\"${name}\"")

@@ -1,0 +1,44 @@
+output "function_name" {
+  description = "Name of the publisher function."
+  value       = module.function.function_name
+}
+
+output "function_arn" {
+  description = "ARN of the publisher function."
+  value       = module.function.function_arn
+}
+
+output "role_name" {
+  description = "Name of the function's execution role."
+  value       = module.function.role_name
+}
+
+output "execution_policy" {
+  description = "The role's inline policy document (JSON)."
+  value       = module.function.execution_policy
+}
+
+output "event_source_mapping_uuid" {
+  description = "UUID of the stream's event source mapping."
+  value       = one(values(module.function.event_source_mapping_uuids))
+}
+
+output "dlq_arn" {
+  description = "ARN of the failure queue (the mapping's on-failure destination)."
+  value       = aws_sqs_queue.dlq.arn
+}
+
+output "dlq_name" {
+  description = "Name of the failure queue."
+  value       = aws_sqs_queue.dlq.name
+}
+
+output "dlq_url" {
+  description = "URL of the failure queue: each message describes an abandoned batch (shard, sequence numbers)."
+  value       = aws_sqs_queue.dlq.url
+}
+
+output "dlq_alarm_name" {
+  description = "Name of the alarm raised as soon as the failure queue holds a message."
+  value       = aws_cloudwatch_metric_alarm.dlq_not_empty.alarm_name
+}
