@@ -4,8 +4,9 @@ The format: ``schemas/imports/invoice-import.v1.json``.
 
 ``check(document)`` returns the reasons a file is refused - ``[{"field", "rule",
 "message"}]``, ``field`` being the path in the file (``lines[0].quantity``) - or nothing.
-The schema is compiled ahead of time into ``notifications.invoice_import_schema`` (never at
-run time). Beyond the schema: every amount in the invoice's currency, and
+The schema is compiled ahead of time by ``scripts/contracts/generate.py`` (``make generate``)
+into ``shared.contracts.generated.imports_invoice_import_v1``, shipped in every zip (never
+compiled at run time). Beyond the schema: every amount in the invoice's currency, and
 ``total = sum(quantity * unitPrice) + tax``.
 
 ``ImportedInvoices.store`` writes the invoice into the invoices table as
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastjsonschema import JsonSchemaValueException
 
-from notifications import invoice_import_schema
+from shared.contracts.generated import imports_invoice_import_v1
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -40,7 +41,7 @@ _ROOT = "data"
 
 Reason = dict[str, str]
 
-_validate: Callable[[Any], Any] = invoice_import_schema.validate
+_validate: Callable[[Any], Any] = imports_invoice_import_v1.validate
 
 
 class DuplicateInvoiceNumber(Exception):

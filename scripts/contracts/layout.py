@@ -3,7 +3,8 @@
 - `schemas/envelope/cloudevent.v1.json`: the CloudEvents envelope;
 - `schemas/events/<service>/<Event>/v<major>.<minor>.json`: the schema of an event's `data`;
 - `.../<Event>/examples/v<major>.<minor>/{valid,invalid}/<name>.json`: whole envelopes;
-- `.../invalid/<name>.expect.json`: the field (and rule) an invalid example must fail on.
+- `.../invalid/<name>.expect.json`: the field (and rule) an invalid example must fail on;
+- `schemas/imports/<format>.v<major>.json`: files uploaded to the system (not events).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ SCHEMAS = ROOT / "schemas"
 EVENTS = SCHEMAS / "events"
 ENVELOPE = SCHEMAS / "envelope" / "cloudevent.v1.json"
 CONSUMERS = SCHEMAS / "consumers.json"
+IMPORTS = SCHEMAS / "imports"
 GENERATED = ROOT / "functions" / "shared" / "contracts" / "generated"
 CATALOG = ROOT / "docs" / "events"
 
@@ -122,6 +124,15 @@ def newest_minors(schemas: list[EventSchema]) -> list[EventSchema]:
         if current is None or schema.minor > current.minor:
             newest[schema.event_type] = schema
     return sorted(newest.values())
+
+
+def import_schemas() -> dict[str, Path]:
+    """Generated module name -> schema, for every file format in schemas/imports/
+    (`invoice-import.v1.json` -> `imports_invoice_import_v1`)."""
+    return {
+        "imports_" + re.sub(r"[^a-z0-9]+", "_", path.name.removesuffix(".json").lower()): path
+        for path in sorted(IMPORTS.glob("*.json"))
+    }
 
 
 def consumers() -> dict[str, list[str]]:

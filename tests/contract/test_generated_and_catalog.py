@@ -7,7 +7,13 @@ from typing import Any
 
 import pytest
 from contracts import catalog, generate
-from contracts.layout import CUSTOM_FORMATS, ENVELOPE_MODULE, GENERATED, event_schemas
+from contracts.layout import (
+    CUSTOM_FORMATS,
+    ENVELOPE_MODULE,
+    GENERATED,
+    event_schemas,
+    import_schemas,
+)
 
 from shared.contracts import known_event_types
 
@@ -18,13 +24,15 @@ def test_generation_is_deterministic_and_fresh() -> None:
     assert generate.stale_files(first) == ([], []), "run `make generate`"
 
 
-def test_one_module_per_event_type_plus_envelope_and_registry() -> None:
-    expected = {f"{s.module_name}.py" for s in event_schemas()} | {
-        f"{ENVELOPE_MODULE}.py",
-        "__init__.py",
-    }
+def test_one_module_per_event_type_and_import_format_plus_envelope_and_registry() -> None:
+    expected = (
+        {f"{s.module_name}.py" for s in event_schemas()}
+        | {f"{module_name}.py" for module_name in import_schemas()}
+        | {f"{ENVELOPE_MODULE}.py", "__init__.py"}
+    )
     assert set(generate.render()) == expected
     assert known_event_types() == {s.event_type for s in event_schemas()}
+    assert "imports_invoice_import_v1" in import_schemas()  # notifications imports it
 
 
 def test_generated_code_enforces_formats_without_compiling() -> None:
@@ -38,7 +46,12 @@ def test_generated_code_enforces_formats_without_compiling() -> None:
 
 def test_generated_modules_validate() -> None:
     registry = importlib.import_module("shared.contracts.generated")
-    for module_name in [registry.ENVELOPE_MODULE, *registry.EVENT_MODULES.values()]:
+    modules = [
+        registry.ENVELOPE_MODULE,
+        *registry.EVENT_MODULES.values(),
+        *registry.IMPORT_MODULES.values(),
+    ]
+    for module_name in modules:
         module = importlib.import_module(f"shared.contracts.generated.{module_name}")
         assert callable(module.validate)
         assert (GENERATED / f"{module_name}.py").is_file()

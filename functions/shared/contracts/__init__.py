@@ -67,7 +67,7 @@ def validate_event(event: dict[str, Any]) -> dict[str, Any]:
     Raises ContractViolation, also for an unknown type. Returns the event, with schema
     defaults applied if any.
     """
-    return validate_event_with(event, _envelope_validator(), _data_validator)
+    return validate_event_with(event, _envelope or _envelope_validator(), _data_validator)
 
 
 def known_event_types() -> frozenset[str]:
@@ -83,14 +83,26 @@ def validate_event_with(
     """`validate_event` with explicit validators (the contract checker uses it to validate
     examples against one exact schema version)."""
     event_type = _type_of(event)
-    _run(envelope, event, event_type, ENVELOPE_ROOT)
-    _check_source_matches_type(event, event_type)
+    try:
+        envelope(event, name_prefix=ENVELOPE_ROOT)
+    except JsonSchemaValueException as error:
+        raise _violation(error, event_type, ENVELOPE_ROOT) from error
+    if event["source"] != _source_of(event_type):
+        raise ContractViolation(
+            event_type,
+            "source",
+            f"source {event['source']} does not match the service of type {event_type}",
+            rule="source-matches-type",
+        )
     validate_data = data_validator_for(event_type)
     if validate_data is None:
         raise ContractViolation(
             event_type, "type", f"type {event_type} has no contract", rule="known-type"
         )
-    event["data"] = _run(validate_data, event["data"], event_type, DATA_ROOT)
+    try:
+        event["data"] = validate_data(event["data"], name_prefix=DATA_ROOT)
+    except JsonSchemaValueException as error:
+        raise _violation(error, event_type, DATA_ROOT) from error
     return event
 
 
@@ -99,22 +111,10 @@ def _type_of(event: object) -> str:
     return event_type if isinstance(event_type, str) and event_type else UNKNOWN_TYPE
 
 
-def _check_source_matches_type(event: dict[str, Any], event_type: str) -> None:
-    service = event_type.split(".")[1]
-    if event["source"] != f"/ecommerce/{service}":
-        raise ContractViolation(
-            event_type,
-            "source",
-            f"source {event['source']} does not match the service of type {event_type}",
-            rule="source-matches-type",
-        )
-
-
-def _run(validate: Validator, value: Any, event_type: str, root: str) -> Any:
-    try:
-        return validate(value, name_prefix=root)
-    except JsonSchemaValueException as error:
-        raise _violation(error, event_type, root) from error
+def _source_of(event_type: str) -> str:
+    """The source of the service of `event_type` (a valid type, the envelope checked it):
+    "ecommerce.products.ProductCreated.v1" -> "/ecommerce/products"."""
+    return f"/ecommerce/{event_type.split('.', 2)[1]}"
 
 
 def _violation(error: JsonSchemaValueException, event_type: str, root: str) -> ContractViolation:
@@ -147,14 +147,26 @@ def _offending_field(error: JsonSchemaValueException, root: str) -> str:
     return path
 
 
+# Validators already imported; the per-event path looks them up without function calls.
+_envelope: Validator | None = None
+_data_validators: dict[str, Validator] = {}
+
+
 def _envelope_validator() -> Validator:
+    global _envelope  # noqa: PLW0603 (a cache filled on first use)
     envelope_module: str = _registry().ENVELOPE_MODULE
-    return _load_validator(envelope_module)
+    _envelope = _load_validator(envelope_module)
+    return _envelope
 
 
 def _data_validator(event_type: str) -> Validator | None:
-    module_name = _event_modules().get(event_type)
-    return None if module_name is None else _load_validator(module_name)
+    validate = _data_validators.get(event_type)
+    if validate is None:
+        module_name = _event_modules().get(event_type)
+        if module_name is None:
+            return None
+        validate = _data_validators[event_type] = _load_validator(module_name)
+    return validate
 
 
 def _event_modules() -> Mapping[str, str]:

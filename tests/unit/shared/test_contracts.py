@@ -166,6 +166,18 @@ def test_unknown_major_version(created: dict[str, Any]) -> None:
     assert violation_of(created).rule == "known-type"
 
 
+def test_events_of_unknown_types_do_not_grow_the_cache(created: dict[str, Any]) -> None:
+    from shared import contracts
+
+    for number in range(400):
+        created["type"] = f"ecommerce.products.ProductNumber.v{number}"
+        assert violation_of(created).rule == "known-type"
+        created["source"] = "/ecommerce/orders"
+        assert violation_of(created).rule == "source-matches-type"
+        created["source"] = "/ecommerce/products"
+    assert set(contracts._data_validators) <= known_event_types()
+
+
 @pytest.mark.parametrize("event", [{}, {"type": 42}, [], "text", None], ids=repr)
 def test_event_without_a_type_is_unknown(event: Any) -> None:
     violation = violation_of(event)
