@@ -10,6 +10,7 @@ libraries a kind of handler is built on, no project code). Prints one JSON line.
 Standard library only.
 """
 
+import os
 import sys
 import time
 
@@ -23,23 +24,35 @@ def baseline() -> None:
     boto3.client("dynamodb")
 
 
+def observability() -> None:
+    """Powertools' Logger and Metrics, and its Tracer (patching boto3) unless tracing is
+    disabled: what every handler of the project creates."""
+    from aws_lambda_powertools import Logger, Metrics
+
+    Logger(), Metrics()
+    if os.environ.get("POWERTOOLS_TRACE_DISABLED") != "true":
+        from aws_lambda_powertools import Tracer
+
+        Tracer()
+
+
 def rest_api_floor() -> None:
     """Powertools' REST resolver with request validation (pydantic, OpenAPI params)."""
     baseline()
-    from aws_lambda_powertools import Logger, Metrics
+    observability()
     from aws_lambda_powertools.event_handler import APIGatewayRestResolver
     from aws_lambda_powertools.event_handler.openapi.params import Query  # noqa: F401
 
-    Logger(), Metrics(), APIGatewayRestResolver(enable_validation=True)
+    APIGatewayRestResolver(enable_validation=True)
 
 
 def sqs_consumer_floor() -> None:
-    """Powertools' batch processor for SQS, with its Logger and Metrics."""
+    """Powertools' batch processor for SQS."""
     baseline()
-    from aws_lambda_powertools import Logger, Metrics
+    observability()
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
 
-    Logger(), Metrics(), BatchProcessor(event_type=EventType.SQS)
+    BatchProcessor(event_type=EventType.SQS)
 
 
 REFERENCES = {

@@ -30,8 +30,8 @@ from benchmarks.sandbox import baseline_environment, lambda_environment
 PROBE = Path(__file__).with_name("cold_probe.py")
 BASELINE = "baseline: import boto3; boto3.client('dynamodb')"
 FLOORS = {
-    "rest-api": "baseline + Powertools REST resolver with validation, Logger, Metrics",
-    "sqs-consumer": "baseline + Powertools SQS batch processor, Logger, Metrics",
+    "rest-api": "baseline + Powertools REST resolver with validation, Logger, Metrics, Tracer",
+    "sqs-consumer": "baseline + Powertools SQS batch processor, Logger, Metrics, Tracer",
 }
 
 
@@ -87,6 +87,11 @@ def probe(
     return measured
 
 
+def floor_environment(task_root: Path, mode: str) -> dict[str, str]:
+    bare = Function(name="floor", handler="floor.handler", memory_mb=128)
+    return lambda_environment(bare, task_root, tracing=mode == "traced")
+
+
 def measure(
     functions: list[Function],
     task_roots: dict[str, Path],
@@ -96,7 +101,7 @@ def measure(
 ) -> dict[str, Any]:
     """{"baseline": {...}, "floors": {kind: {...}}, "functions": {name: {"traced": {...},
     "untraced": {...}}}}; a function that fails to initialise gets {"error": <last line of
-    its traceback>}. Floors are untraced; they run from the first zip holding pydantic."""
+    its traceback>}. Floors run from the first zip holding pydantic, in every mode."""
     any_root = next(iter(task_roots.values()))
     floor_root = next(
         (root for root in task_roots.values() if (root / "pydantic").is_dir()), any_root
@@ -105,8 +110,9 @@ def measure(
         ("baseline", any_root, "--baseline", baseline_environment(any_root))
     ]
     plan += [
-        (f"floor/{kind}", floor_root, f"--floor-{kind}", baseline_environment(floor_root))
+        (f"floor-{kind}/{mode}", floor_root, f"--floor-{kind}", floor_environment(floor_root, mode))
         for kind in FLOORS
+        for mode in modes
     ]
     for function in functions:
         root = task_roots[function.package]
@@ -123,8 +129,8 @@ def measure(
             try:
                 measured = probe(root, runtime, target, environment)
             except InitFailed as failure:
-                if key == "baseline":
-                    raise
+                if key == "baseline" or key.startswith("floor-"):
+                    raise  # references: without them no ratio means anything
                 errors[key.split("/")[0]] = str(failure).strip().splitlines()[-1]
                 continue
             samples.setdefault(key, Samples([], [], [], measured)).add(measured)
@@ -136,7 +142,10 @@ def measure(
         return summary
 
     floors = {
-        kind: {"what": what, **with_ratios(samples[f"floor/{kind}"].summary())}
+        kind: {
+            "what": what,
+            **{mode: with_ratios(samples[f"floor-{kind}/{mode}"].summary()) for mode in modes},
+        }
         for kind, what in FLOORS.items()
     }
     results: dict[str, Any] = {}

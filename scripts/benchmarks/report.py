@@ -42,6 +42,7 @@ def verdicts(results: dict[str, Any]) -> dict[str, bool]:
 def table(results: dict[str, Any]) -> str:
     lines: list[str] = []
     cold = results.get("cold_start")
+    nan = float("nan")
     if cold:
         base = cold["baseline"]
         lines += [
@@ -55,7 +56,6 @@ def table(results: dict[str, Any]) -> str:
                 lines.append(f"  {name:<30}FAILED: {entry['error']}")
                 continue
             traced = entry["traced"]
-            nan = float("nan")
             untraced = entry.get("untraced", {"init_ms": nan, "ratio": nan, "cpu_ratio": nan})
             lines.append(
                 f"  {name:<30}{traced['init_ms']:>10.1f}{traced['ratio']:>7.2f}"
@@ -64,9 +64,13 @@ def table(results: dict[str, Any]) -> str:
                 f"{traced['max_rss_mb']:>8.1f}"
             )
         for kind, floor in cold.get("floors", {}).items():
+            traced = floor["traced"]
+            untraced = floor.get("untraced", {"init_ms": nan, "ratio": nan, "cpu_ratio": nan})
             lines.append(
-                f"  floor: {kind:<23}{'':>23}{floor['init_ms']:>13.1f}{floor['ratio']:>7.2f}"
-                f"{floor['cpu_ratio']:>6.2f}{floor['max_rss_mb']:>8.1f}  ({floor['what']})"
+                f"  {'floor: ' + kind:<30}{traced['init_ms']:>10.1f}{traced['ratio']:>7.2f}"
+                f"{traced['cpu_ratio']:>6.2f}{untraced['init_ms']:>13.1f}"
+                f"{untraced['ratio']:>7.2f}{untraced['cpu_ratio']:>6.2f}"
+                f"{traced['max_rss_mb']:>8.1f}  ({floor['what']})"
             )
     sizes = results.get("package_size")
     if sizes:
