@@ -137,16 +137,19 @@ def pinned_requirements() -> list[str]:
 
 
 def install_dependencies(variant: Variant, architecture: str) -> Path:
-    """pip-installs the pinned wheels once per lock content and platform (cached)."""
+    """pip-installs the pinned wheels once per lock content and platform (cached). Builds
+    running at the same time each install into their own directory; the first to finish
+    renames it into place, the others use that one."""
     requirements = pinned_requirements()
     key_source = json.dumps([requirements, variant.pip_platform_args, sys.version_info[:2]])
     key = hashlib.sha256(key_source.encode()).hexdigest()[:16]
     target = CACHE / "deps" / f"{variant.name}-{architecture}-{key}"
     if (target / ".complete").exists():
         return target
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
-    requirements_file = target.with_suffix(".txt")
+    staging = target.with_name(f"{target.name}.{os.getpid()}.partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    requirements_file = staging / "requirements.txt"
     requirements_file.write_text("\n".join(requirements) + "\n")
     subprocess.run(
         [
@@ -159,14 +162,21 @@ def install_dependencies(variant: Variant, architecture: str) -> Path:
             "--no-deps",
             "--no-compile",
             "--target",
-            str(target),
+            str(staging),
             *variant.pip_platform_args,
             "-r",
             str(requirements_file),
         ],
         check=True,
     )
-    (target / ".complete").touch()
+    requirements_file.unlink()
+    (staging / ".complete").touch()
+    if target.exists() and not (target / ".complete").exists():
+        shutil.rmtree(target, ignore_errors=True)  # left by an interrupted older build
+    try:
+        staging.rename(target)
+    except OSError:  # another build got there first
+        shutil.rmtree(staging, ignore_errors=True)
     return target
 
 
