@@ -369,11 +369,14 @@ def test_the_lambda_build_runs_as_its_host_twin(tmp_path: Path) -> None:
 
 
 CTRL_C_SCRIPT = """
-import sys
+import signal, sys
 from pathlib import Path
 from localcloud.code_store import CodeStore
 from localcloud.invoker import LocalInvoker
 
+# Ctrl-C raises KeyboardInterrupt, as in a terminal, also when the test run was started as
+# a background job (whose children inherit SIGINT ignored).
+signal.signal(signal.SIGINT, signal.default_int_handler)
 endpoint, name, zips, cache = sys.argv[1:5]
 store = CodeStore(cache_dir=Path(cache), zip_dirs=[Path(zips)], twin_dirs=[])
 invoker = LocalInvoker(endpoint, code_store=store, console=sys.stdout, ship_logs=False)
