@@ -15,6 +15,7 @@ arguments).
 
 from __future__ import annotations
 
+import copy
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -75,19 +76,38 @@ def _holding(lock: Any, call_action: Callable[[Any], Any]) -> Callable[[Any], An
 
 
 def keep_tables_on_transaction_rollback() -> None:
-    """A cancelled transaction must leave the table as it was, stream included.
+    """A cancelled transaction must leave the table as it was, stream included, and a
+    transaction must cost what it writes, not what the table ever streamed.
 
-    moto rolls back by putting deep copies of the tables in place of the live ones. Stream
-    readers hold the live table's shard, so they would never see another record of that
-    table. Instead, copy the saved state back into the live table and drop the stream
+    moto backs a transaction up by deep-copying each table it touches, stream records
+    included (every record since the table was created: each transaction got slower and
+    the emulator grew by gigabytes over a few hundred orders), and rolls back by putting
+    the copies in place of the live tables. Stream readers hold the live table's shard, so
+    they would never see another record of that table. Instead: the backup shares the live
+    shard; a rollback copies the saved items back into the live table and drops the stream
     records the cancelled transaction wrote (real DynamoDB never emits them).
     """
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.table import Table
 
+    def deepcopy_sharing_stream(self: Any, memo: dict[int, Any]) -> Any:
+        clone = object.__new__(type(self))
+        memo[id(self)] = clone
+        for name, value in vars(self).items():
+            shared = name == "stream_shard"
+            setattr(clone, name, value if shared else copy.deepcopy(value, memo))
+        return clone
+
+    Table.__deepcopy__ = deepcopy_sharing_stream  # type: ignore[attr-defined]
     transact = DynamoDBBackend.transact_write_items
 
     def transact_keeping_tables(self: Any, *args: Any, **kwargs: Any) -> Any:
         live = dict(self.tables)
+        streamed = {
+            name: len(table.stream_shard.items)
+            for name, table in live.items()
+            if table.stream_shard is not None
+        }
         try:
             return transact(self, *args, **kwargs)
         except Exception:
@@ -95,12 +115,10 @@ def keep_tables_on_transaction_rollback() -> None:
                 saved = self.tables.get(name)
                 if saved is None or saved is table:
                     continue
-                shard = table.stream_shard
-                saved_records = len(saved.stream_shard.items) if saved.stream_shard else 0
                 state = {k: v for k, v in vars(saved).items() if k != "stream_shard"}
                 table.__dict__.update(state)
-                if shard is not None:
-                    del shard.items[saved_records:]
+                if name in streamed:
+                    del table.stream_shard.items[streamed[name] :]
                 self.tables[name] = table
             raise
 

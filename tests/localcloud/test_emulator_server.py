@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import uuid
 
 import boto3
@@ -67,3 +68,37 @@ def test_the_model_dump_lists_sent_emails(aws_env: str) -> None:
     assert set(dump.json()) == {"ses"}
     messages = dump.json()["ses"]["Message"]
     assert any(m["subject"] == "Hello" and "order 42" in m["body"] for m in messages)
+
+
+def test_a_transaction_backup_shares_the_stream_instead_of_copying_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """moto deep-copies each table a transaction touches; the stream shard holds every
+    record the table ever streamed, so copying it made each transaction slower than the
+    last. The backup shares it (a rollback trims what the transaction streamed)."""
+    from moto import mock_aws
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
+    from moto.dynamodb.models.table import Table
+
+    from localcloud.emulator_server import keep_tables_on_transaction_rollback
+
+    # monkeypatch restores both after the test: the patch stays out of other tests
+    monkeypatch.setattr(
+        DynamoDBBackend, "transact_write_items", DynamoDBBackend.transact_write_items
+    )
+    monkeypatch.setattr(Table, "__deepcopy__", None, raising=False)
+    keep_tables_on_transaction_rollback()
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+        name, _ = _table_with_stream(dynamodb)
+        dynamodb.put_item(TableName=name, Item={"pk": {"S": "a"}})
+        table = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].tables[name]
+
+        backup = copy.deepcopy(table)
+
+    assert backup.stream_shard is table.stream_shard
+    assert backup.items is not table.items
+    [copied], [live] = backup.items.values(), table.items.values()
+    assert copied is not live
+    assert copied.to_json() == live.to_json()
