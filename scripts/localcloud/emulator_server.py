@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -76,21 +77,28 @@ def _holding(lock: Any, call_action: Callable[[Any], Any]) -> Callable[[Any], An
 
 
 def keep_tables_on_transaction_rollback() -> None:
-    """A cancelled transaction must leave the table as it was, stream included, and a
-    transaction must cost what it writes, not what the table ever streamed.
+    """A transaction must cost what it writes, and a cancelled one must leave the table as
+    it was, stream included.
 
-    moto backs a transaction up by deep-copying each table it touches, stream records
-    included (every record since the table was created: each transaction got slower and
-    the emulator grew by gigabytes over a few hundred orders), and rolls back by putting
-    the copies in place of the live tables. Stream readers hold the live table's shard, so
-    they would never see another record of that table. Instead: the backup shares the live
-    shard; a rollback copies the saved items back into the live table and drops the stream
-    records the cancelled transaction wrote (real DynamoDB never emits them).
+    moto backs a transaction up by deep-copying every table it touches (all items, and the
+    stream shard with every record the table ever streamed) and rolls back by putting the
+    copies in place of the live tables. Each transaction got slower than the last (the
+    emulator grew by gigabytes over a few hundred orders), and stream readers, holding the
+    live table's shard, never saw another record of a table after a rollback.
+
+    Instead, only the items the transaction names are backed up, moto's own backup is the
+    live table itself, and a rollback puts the saved items back and drops the stream
+    records the cancelled transaction wrote (real DynamoDB never emits them). A transaction
+    whose keys cannot be read (moto refuses it) keeps moto's full copy, minus the stream.
     """
     from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodb.models.table import Table
 
-    def deepcopy_sharing_stream(self: Any, memo: dict[int, Any]) -> Any:
+    covered = threading.local()  # set while a transaction's items are backed up one by one
+
+    def deepcopy_table(self: Any, memo: dict[int, Any]) -> Any:
+        if getattr(covered, "transaction", False):
+            return self
         clone = object.__new__(type(self))
         memo[id(self)] = clone
         for name, value in vars(self).items():
@@ -98,31 +106,71 @@ def keep_tables_on_transaction_rollback() -> None:
             setattr(clone, name, value if shared else copy.deepcopy(value, memo))
         return clone
 
-    Table.__deepcopy__ = deepcopy_sharing_stream  # type: ignore[attr-defined]
+    Table.__deepcopy__ = deepcopy_table  # type: ignore[attr-defined]
     transact = DynamoDBBackend.transact_write_items
 
-    def transact_keeping_tables(self: Any, *args: Any, **kwargs: Any) -> Any:
+    def transact_keeping_tables(self: Any, transact_items: Any, *args: Any, **kwargs: Any) -> Any:
         live = dict(self.tables)
         streamed = {
             name: len(table.stream_shard.items)
             for name, table in live.items()
             if table.stream_shard is not None
         }
+        saved = _saved_items(self, transact_items)
+        covered.transaction = saved is not None
         try:
-            return transact(self, *args, **kwargs)
+            return transact(self, transact_items, *args, **kwargs)
         except Exception:
+            for table, key, item in reversed(saved or []):
+                _restore(table, key, item)
             for name, table in live.items():
-                saved = self.tables.get(name)
-                if saved is None or saved is table:
-                    continue
-                state = {k: v for k, v in vars(saved).items() if k != "stream_shard"}
-                table.__dict__.update(state)
+                backup = self.tables.get(name)
+                if backup is not None and backup is not table:  # moto's full copy
+                    state = {k: v for k, v in vars(backup).items() if k != "stream_shard"}
+                    table.__dict__.update(state)
+                self.tables[name] = table
                 if name in streamed:
                     del table.stream_shard.items[streamed[name] :]
-                self.tables[name] = table
             raise
+        finally:
+            covered.transaction = False
 
     DynamoDBBackend.transact_write_items = transact_keeping_tables  # type: ignore[method-assign]
+
+
+def _saved_items(backend: Any, transact_items: Any) -> list[tuple[Any, Any, Any]] | None:
+    """[(table, key, deep copy of its item or None)] for every item named, or None when
+    a key cannot be read."""
+    saved = []
+    try:
+        for entry in transact_items:
+            [(operation, request)] = entry.items()
+            table = backend.tables[request["TableName"]]
+            if operation == "Put":
+                names = [n for n in (table.hash_key_attr, table.range_key_attr) if n]
+                key = {name: request["Item"][name] for name in names}
+            else:
+                key = request["Key"]
+            item = backend.get_item(request["TableName"], key)
+            saved.append((table, key, copy.deepcopy(item)))
+    except Exception:
+        return None
+    return saved
+
+
+def _restore(table: Any, key: Any, item: Any) -> None:
+    """Puts ``item`` (None: no item) back under ``key``, writing no stream record."""
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    hash_value = DynamoType(key[table.hash_key_attr])
+    if table.range_key_attr is None:
+        items, slot = table.items, hash_value
+    else:
+        items, slot = table.items[hash_value], DynamoType(key[table.range_key_attr])
+    if item is None:
+        items.pop(slot, None)
+    else:
+        items[slot] = item
 
 
 def tolerate_unreadable_models_in_dump() -> None:

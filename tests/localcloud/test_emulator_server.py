@@ -55,6 +55,40 @@ def test_a_cancelled_transaction_leaves_table_and_stream_as_they_were() -> None:
     assert sorted(item["pk"]["S"] for item in items) == ["a", "c"]
 
 
+@pytest.mark.usefixtures("aws_env")
+def test_a_cancelled_transaction_undoes_its_updates_and_deletes() -> None:
+    dynamodb = boto3.client("dynamodb")
+    table, _ = _table_with_stream(dynamodb)
+    dynamodb.put_item(TableName=table, Item={"pk": {"S": "a"}, "n": {"N": "1"}})
+    dynamodb.put_item(TableName=table, Item={"pk": {"S": "b"}})
+
+    with pytest.raises(ClientError, match="TransactionCanceled"):
+        dynamodb.transact_write_items(
+            TransactItems=[
+                {
+                    "Update": {
+                        "TableName": table,
+                        "Key": {"pk": {"S": "a"}},
+                        "UpdateExpression": "SET n = :two",
+                        "ExpressionAttributeValues": {":two": {"N": "2"}},
+                    }
+                },
+                {"Delete": {"TableName": table, "Key": {"pk": {"S": "b"}}}},
+                {
+                    "Put": {
+                        "TableName": table,
+                        "Item": {"pk": {"S": "c"}},
+                        "ConditionExpression": "attribute_exists(pk)",
+                    }
+                },
+            ]
+        )
+
+    items = {item["pk"]["S"]: item for item in dynamodb.scan(TableName=table)["Items"]}
+    assert sorted(items) == ["a", "b"]
+    assert items["a"]["n"] == {"N": "1"}
+
+
 def test_the_model_dump_lists_sent_emails(aws_env: str) -> None:
     ses = boto3.client("ses")
     ses.verify_email_identity(EmailAddress="shop@example.com")
