@@ -22,6 +22,8 @@ export TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
 
 failures=()
 started=${SECONDS}
+failed_logs="$(mktemp)" # repeated at the end, where a CI log's tail shows them
+trap 'rm -f "${failed_logs}"' EXIT
 
 step() { printf '\n==> %s\n' "$*"; }
 run_or_record() {
@@ -41,7 +43,12 @@ check_root() {
   if [[ -f "${dir}/.terraform.lock.hcl" ]]; then
     [[ "${dir}" == terraform/environments/* ]] && lockfile_flag=(-lockfile=readonly)
   else
-    created_lock=1 # reusable modules carry no lock file: the root that calls them decides
+    # Reusable modules carry no lock file: the root that calls them decides. They are
+    # checked against the providers the environments pin, and the seeded lock also keeps
+    # init from reinstalling the provider into the shared plugin cache (Terraform does that
+    # for a provider with no lock entry, which raced with the other roots' inits).
+    created_lock=1
+    cp terraform/environments/aws/.terraform.lock.hcl "${dir}/.terraform.lock.hcl"
   fi
   if terraform -chdir="${dir}" init -backend=false -no-color "${lockfile_flag[@]}" >"${log}" 2>&1; then
     if [[ -d "${dir}/tests" ]]; then
@@ -86,6 +93,7 @@ check_roots() {
     cat "${outdir}/${i}.out"
     if [[ "$(cat "${outdir}/${i}.rc" 2>/dev/null)" != "0" ]]; then
       failures+=("${roots[${i}]}")
+      cat "${outdir}/${i}.out" >>"${failed_logs}"
       status=1
     fi
   done
@@ -147,6 +155,7 @@ fi
 
 elapsed=$((SECONDS - started))
 if ((${#failures[@]})); then
+  [[ -s "${failed_logs}" ]] && printf '\nLogs of the roots that failed:\n' && cat "${failed_logs}"
   printf '\nTerraform checks FAILED in %ss: %s\n' "${elapsed}" "${failures[*]}"
   exit 1
 fi
