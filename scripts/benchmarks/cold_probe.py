@@ -36,14 +36,21 @@ def observability() -> None:
         Tracer()
 
 
-def rest_api_floor() -> None:
-    """Powertools' REST resolver with request validation (pydantic, OpenAPI params)."""
+def observability_floor() -> None:
+    baseline()
+    observability()
+
+
+def rest_api_floor(validation: bool = True) -> None:
+    """Powertools' REST resolver, by default with request validation (pydantic, OpenAPI
+    params): what the APIs are built on. Without it: what dropping pydantic would leave."""
     baseline()
     observability()
     from aws_lambda_powertools.event_handler import APIGatewayRestResolver
-    from aws_lambda_powertools.event_handler.openapi.params import Query  # noqa: F401
 
-    APIGatewayRestResolver(enable_validation=True)
+    if validation:
+        from aws_lambda_powertools.event_handler.openapi.params import Query  # noqa: F401
+    APIGatewayRestResolver(enable_validation=validation)
 
 
 def sqs_consumer_floor() -> None:
@@ -55,10 +62,21 @@ def sqs_consumer_floor() -> None:
     BatchProcessor(event_type=EventType.SQS)
 
 
+def sqs_consumer_s3_floor() -> None:
+    """The SQS consumer floor plus an S3 client, for a consumer that writes objects."""
+    sqs_consumer_floor()
+    import boto3
+
+    boto3.client("s3")
+
+
 REFERENCES = {
     "--baseline": baseline,
+    "--floor-observability": observability_floor,
     "--floor-rest-api": rest_api_floor,
+    "--floor-rest-api-unvalidated": lambda: rest_api_floor(validation=False),
     "--floor-sqs-consumer": sqs_consumer_floor,
+    "--floor-sqs-consumer-s3": sqs_consumer_s3_floor,
 }
 
 started, started_cpu = time.perf_counter(), time.process_time()
@@ -96,6 +114,7 @@ print(
             "clients": clients,
             "modules": len(sys.modules),
             "tracer": "aws_xray_sdk" in sys.modules,
+            "pydantic": "pydantic" in sys.modules,
             "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         }
     )

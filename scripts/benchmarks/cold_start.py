@@ -30,8 +30,11 @@ from benchmarks.sandbox import baseline_environment, lambda_environment
 PROBE = Path(__file__).with_name("cold_probe.py")
 BASELINE = "baseline: import boto3; boto3.client('dynamodb')"
 FLOORS = {
+    "observability": "baseline + Powertools Logger, Metrics, Tracer (what every handler creates)",
     "rest-api": "baseline + Powertools REST resolver with validation, Logger, Metrics, Tracer",
+    "rest-api-unvalidated": "the rest-api floor without request validation (no pydantic)",
     "sqs-consumer": "baseline + Powertools SQS batch processor, Logger, Metrics, Tracer",
+    "sqs-consumer-s3": "the sqs-consumer floor + an S3 client (what invoices-generator adds)",
 }
 
 
@@ -63,6 +66,7 @@ class Samples:
             "factories": self.last["factories"],
             "modules": self.last["modules"],
             "tracer_loaded": self.last["tracer"],
+            "pydantic_loaded": self.last["pydantic"],
             "max_rss_mb": round(self.last["max_rss_mb"], 1),
         }
 

@@ -169,11 +169,14 @@ def _locals_text() -> str:
 
 
 def _literal_environment(text: str) -> dict[str, str]:
-    """`POWERTOOLS_X = "value"` pairs of the stack's locals (settings every function shares)."""
+    """`POWERTOOLS_X = "value"` pairs of the stack's locals (settings every function shares),
+    except the service name: each service's locals set their own, its package's name."""
     return {
         m["name"]: m["value"].strip('"')
         for m in _ENV_KEY.finditer(text)
-        if m["value"].startswith('"') and "${" not in m["value"]
+        if m["value"].startswith('"')
+        and "${" not in m["value"]
+        and m["name"] != "POWERTOOLS_SERVICE_NAME"
     }
 
 
