@@ -67,7 +67,11 @@ def test_the_quick_bench_initialises_every_handler_from_its_zip(dist: Path, tmp_
     for kind, floor in results["cold_start"]["floors"].items():
         assert floor["traced"]["init_ms"] > 0, kind
         assert floor["traced"]["tracer_loaded"], kind
-    floors = results["cold_start"]["floors"]
+    cold_start = results["cold_start"]
+    assert cold_start["baseline"]["clients"] == ["dynamodb"]
+    # the factories a handler module binds at module level count too (relay.publisher)
+    assert cold_start["functions"]["products-stream-publisher"]["traced"]["clients"] == ["sns"]
+    floors = cold_start["floors"]
     assert floors["rest-api"]["traced"]["pydantic_loaded"]
     assert not floors["rest-api-unvalidated"]["traced"]["pydantic_loaded"]
     for name, figures in results["overhead"].items():
