@@ -215,11 +215,49 @@ def _readable_attributes(instance: Any) -> dict[str, Any]:
     return readable
 
 
+def render_redrive_policies_as_sqs_does() -> None:
+    """SQS returns a queue's RedrivePolicy as compact JSON, the way `jsonencode` writes it;
+    moto puts a space after each separator. The AWS provider reports that as a whitespace
+    change to every queue with a DLQ, so a second plan of the local stack was never clean."""
+    import json
+
+    from moto.sqs.models import Queue
+
+    moto_attributes = Queue.attributes.fget
+    assert moto_attributes is not None
+
+    def attributes(self: Any) -> dict[str, Any]:
+        result: dict[str, Any] = moto_attributes(self)
+        if self.redrive_policy:
+            result["RedrivePolicy"] = json.dumps(self.redrive_policy, separators=(",", ":"))
+        return result
+
+    Queue.attributes = property(attributes)  # type: ignore[method-assign,assignment]
+
+
+def keep_queue_policies_on_other_updates() -> None:
+    """SetQueueAttributes changes only the attributes it names. moto also dropped the
+    queue's Policy (which lets the topic deliver) when a call named other attributes only,
+    so an operator changing a visibility timeout silently removed it."""
+    from moto.sqs.models import SQSBackend
+
+    moto_set_queue_attributes = SQSBackend.set_queue_attributes
+
+    def set_queue_attributes(self: Any, queue_name: str, attributes: dict[str, Any]) -> Any:
+        if "Policy" not in attributes:
+            attributes = {**attributes, "Policy": self.get_queue(queue_name).policy}
+        return moto_set_queue_attributes(self, queue_name, attributes)
+
+    SQSBackend.set_queue_attributes = set_queue_attributes  # type: ignore[method-assign]
+
+
 def main(argv: list[str] | None = None) -> None:
     disable_moto_lambda_dispatch()
     serialize_dynamodb_requests()
     keep_tables_on_transaction_rollback()
     tolerate_unreadable_models_in_dump()
+    render_redrive_policies_as_sqs_does()
+    keep_queue_policies_on_other_updates()
     from moto.server import main as moto_main
 
     moto_main(argv if argv is not None else sys.argv[1:])

@@ -65,6 +65,22 @@ class LocalTerraform:
             f"-var=aws_endpoint_url={endpoint_url}",
         )
 
+    def planned_changes(self, endpoint_url: str) -> list[str]:
+        """What a plan against the running emulator would change, one line per resource
+        ("# <address> will be updated in-place"): none, unless the emulator drifts."""
+        printed = self._run(
+            "plan",
+            "-input=false",
+            "-no-color",
+            "-lock=false",
+            "-parallelism=20",
+            f"-state={self.state_file}",
+            f"-var=aws_endpoint_url={endpoint_url}",
+            capture=True,
+        )
+        lines = (line.strip() for line in printed.splitlines())
+        return [line for line in lines if line.startswith("# ") and " will be " in line]
+
     def outputs(self) -> dict[str, Any]:
         printed = self._run("output", "-json", f"-state={self.state_file}", capture=True)
         return {name: value["value"] for name, value in json.loads(printed).items()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import uuid
 
 import boto3
@@ -102,6 +103,49 @@ def test_the_model_dump_lists_sent_emails(aws_env: str) -> None:
     assert set(dump.json()) == {"ses"}
     messages = dump.json()["ses"]["Message"]
     assert any(m["subject"] == "Hello" and "order 42" in m["body"] for m in messages)
+
+
+@pytest.mark.usefixtures("aws_env")
+def test_a_redrive_policy_reads_back_as_written() -> None:
+    """As SQS does, and as Terraform's `jsonencode` writes it: a plan stays clean."""
+    sqs = boto3.client("sqs")
+    dlq_url = sqs.create_queue(QueueName=f"dlq-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    dlq = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])
+    dlq_arn = dlq["Attributes"]["QueueArn"]
+    policy = f'{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":5}}'
+    url = sqs.create_queue(
+        QueueName=f"queue-{uuid.uuid4().hex[:8]}", Attributes={"RedrivePolicy": policy}
+    )["QueueUrl"]
+
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+
+    assert attributes["RedrivePolicy"] == policy
+
+
+@pytest.mark.usefixtures("aws_env")
+def test_changing_one_queue_attribute_leaves_the_policy_in_place() -> None:
+    sqs = boto3.client("sqs")
+    url = sqs.create_queue(QueueName=f"queue-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "TopicSendsMessages",
+                "Effect": "Allow",
+                "Principal": {"Service": "sns.amazonaws.com"},
+                "Action": "sqs:SendMessage",
+                "Resource": arn["QueueArn"],
+            }
+        ],
+    }
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(policy)})
+
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "5"})
+
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert attributes["VisibilityTimeout"] == "5"
+    assert json.loads(attributes["Policy"]) == policy
 
 
 def test_a_transaction_backup_shares_the_stream_instead_of_copying_it(
