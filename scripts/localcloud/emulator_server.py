@@ -223,8 +223,7 @@ def render_redrive_policies_as_sqs_does() -> None:
 
     from moto.sqs.models import Queue
 
-    moto_attributes = Queue.attributes.fget
-    assert moto_attributes is not None
+    moto_attributes = vars(Queue)["attributes"].fget  # the property's getter
 
     def attributes(self: Any) -> dict[str, Any]:
         result: dict[str, Any] = moto_attributes(self)
