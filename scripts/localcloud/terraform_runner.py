@@ -56,30 +56,25 @@ class LocalTerraform:
 
     def apply(self, endpoint_url: str) -> None:
         self.state_file.unlink(missing_ok=True)  # a new emulator holds nothing yet
-        self._run(
-            "apply",
-            "-input=false",
-            "-auto-approve",
-            "-parallelism=20",
-            f"-state={self.state_file}",
-            f"-var=aws_endpoint_url={endpoint_url}",
-        )
+        self._run("apply", "-auto-approve", *self._stack_arguments(endpoint_url))
 
     def planned_changes(self, endpoint_url: str) -> list[str]:
         """What a plan against the running emulator would change, one line per resource
         ("# <address> will be updated in-place"): none, unless the emulator drifts."""
         printed = self._run(
-            "plan",
-            "-input=false",
-            "-no-color",
-            "-lock=false",
-            "-parallelism=20",
-            f"-state={self.state_file}",
-            f"-var=aws_endpoint_url={endpoint_url}",
-            capture=True,
+            "plan", "-no-color", "-lock=false", *self._stack_arguments(endpoint_url), capture=True
         )
         lines = (line.strip() for line in printed.splitlines())
         return [line for line in lines if line.startswith("# ") and " will be " in line]
+
+    def _stack_arguments(self, endpoint_url: str) -> list[str]:
+        """What apply and plan share: this state, this emulator, many calls at once."""
+        return [
+            "-input=false",
+            "-parallelism=20",
+            f"-state={self.state_file}",
+            f"-var=aws_endpoint_url={endpoint_url}",
+        ]
 
     def outputs(self) -> dict[str, Any]:
         printed = self._run("output", "-json", f"-state={self.state_file}", capture=True)
