@@ -63,7 +63,7 @@ locals {
         module.notifications_email_invoices_queue.dlq_name,
         module.websocket_push_orders_queue.dlq_name,
         module.websocket_push_invoices_queue.dlq_name,
-        aws_sqs_queue.invoice_imports_dlq.name,
+        module.invoice_imports_dlq.name,
       ]
       business_metrics = [
         "EmailsSent", "PushesSent", "PushesFailed", "WebSocketConnects", "WebSocketConnectionsRefused",

@@ -38,12 +38,14 @@ module "invoice_imports_bucket" {
 
 # Both queues use the stack's key: its policy lets S3 (this account's buckets) generate
 # the data keys the event notifications need.
-resource "aws_sqs_queue" "invoice_imports_dlq" {
-  name                              = "${local.invoice_imports_queue_name}-dlq"
-  kms_master_key_id                 = module.key.key_arn
-  kms_data_key_reuse_period_seconds = 300
-  message_retention_seconds         = 1209600
-  tags                              = local.tags
+module "invoice_imports_dlq" {
+  source = "../modules/dead_letter_queue"
+
+  name              = "${local.invoice_imports_queue_name}-dlq"
+  kms_key_arn       = module.key.key_arn
+  alarm_description = "Invoice import uploads could not be processed; see the DLQ."
+  alarm_actions     = local.alarm_actions
+  tags              = local.tags
 }
 
 resource "aws_sqs_queue" "invoice_imports" {
@@ -78,7 +80,7 @@ resource "aws_sqs_queue" "invoice_imports" {
     ]
   })
   redrive_policy = jsonencode({
-    deadLetterTargetArn = aws_sqs_queue.invoice_imports_dlq.arn
+    deadLetterTargetArn = module.invoice_imports_dlq.arn
     maxReceiveCount     = 5
   })
   tags = local.tags
@@ -94,23 +96,6 @@ resource "aws_s3_bucket_notification" "invoice_imports" {
     filter_prefix = "imports/"
     filter_suffix = ".json"
   }
-}
-
-resource "aws_cloudwatch_metric_alarm" "invoice_imports_dlq" {
-  alarm_name          = "${aws_sqs_queue.invoice_imports_dlq.name}-not-empty"
-  alarm_description   = "Invoice import uploads could not be processed; see the DLQ."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = aws_sqs_queue.invoice_imports_dlq.name }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-  tags                = local.tags
 }
 
 module "invoice_import_processor" {

@@ -10,12 +10,12 @@ moved {
 
 moved {
   from = aws_sqs_queue.products_stream_failures
-  to   = module.products_publisher.aws_sqs_queue.dlq
+  to   = module.products_publisher.module.dead_letter_queue.aws_sqs_queue.this
 }
 
 moved {
   from = aws_cloudwatch_metric_alarm.products_stream_failures
-  to   = module.products_publisher.aws_cloudwatch_metric_alarm.dlq_not_empty
+  to   = module.products_publisher.module.dead_letter_queue.aws_cloudwatch_metric_alarm.not_empty
 }
 
 moved {
@@ -25,12 +25,12 @@ moved {
 
 moved {
   from = aws_sqs_queue.orders_stream_failures
-  to   = module.orders_publisher.aws_sqs_queue.dlq
+  to   = module.orders_publisher.module.dead_letter_queue.aws_sqs_queue.this
 }
 
 moved {
   from = aws_cloudwatch_metric_alarm.orders_stream_failures
-  to   = module.orders_publisher.aws_cloudwatch_metric_alarm.dlq_not_empty
+  to   = module.orders_publisher.module.dead_letter_queue.aws_cloudwatch_metric_alarm.not_empty
 }
 
 moved {
@@ -40,10 +40,21 @@ moved {
 
 moved {
   from = aws_sqs_queue.invoices_stream_failures
-  to   = module.invoices_publisher.aws_sqs_queue.dlq
+  to   = module.invoices_publisher.module.dead_letter_queue.aws_sqs_queue.this
 }
 
 moved {
   from = aws_cloudwatch_metric_alarm.invoices_stream_failures
-  to   = module.invoices_publisher.aws_cloudwatch_metric_alarm.dlq_not_empty
+  to   = module.invoices_publisher.module.dead_letter_queue.aws_cloudwatch_metric_alarm.not_empty
+}
+
+# The invoice-import DLQ and its alarm became modules/dead_letter_queue.
+moved {
+  from = aws_sqs_queue.invoice_imports_dlq
+  to   = module.invoice_imports_dlq.aws_sqs_queue.this
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.invoice_imports_dlq
+  to   = module.invoice_imports_dlq.aws_cloudwatch_metric_alarm.not_empty
 }

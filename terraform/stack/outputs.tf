@@ -90,7 +90,7 @@ output "dead_letter_queue_urls" {
     "invoices-stream-publisher"  = module.invoices_publisher.dlq_url
     "notifications-email"        = module.notifications_email_queue.dlq_url
     "websocket-push"             = module.websocket_push_orders_queue.dlq_url
-    "invoice-import-processor"   = aws_sqs_queue.invoice_imports_dlq.url
+    "invoice-import-processor"   = module.invoice_imports_dlq.url
     # The second queue of the two consumers fed by both the orders and the invoices topic.
     "notifications-email-invoices" = module.notifications_email_invoices_queue.dlq_url
     "websocket-push-invoices"      = module.websocket_push_invoices_queue.dlq_url

@@ -37,19 +37,26 @@ locals {
   }
 }
 
-resource "aws_sqs_queue" "dlq" {
+module "dead_letter_queue" {
+  source = "../dead_letter_queue"
+
   name                              = local.dlq_name
-  kms_master_key_id                 = var.kms_key_arn
+  kms_key_arn                       = var.kms_key_arn
   kms_data_key_reuse_period_seconds = var.kms_data_key_reuse_period_seconds
-  message_retention_seconds         = 1209600
+  source_queue_arns                 = var.restrict_dlq_sources ? [local.queue_arn] : null # only this consumer's queue
+  alarm_description                 = "Messages the ${var.name} consumer could not process are waiting in ${local.dlq_name}."
+  alarm_actions                     = var.alarm_actions
+  tags                              = var.tags
+}
 
-  # Only this consumer's queue may move messages here.
-  redrive_allow_policy = var.restrict_dlq_sources ? jsonencode({
-    redrivePermission = "byQueue"
-    sourceQueueArns   = [local.queue_arn]
-  }) : null
+moved {
+  from = aws_sqs_queue.dlq
+  to   = module.dead_letter_queue.aws_sqs_queue.this
+}
 
-  tags = var.tags
+moved {
+  from = aws_cloudwatch_metric_alarm.dlq_not_empty
+  to   = module.dead_letter_queue.aws_cloudwatch_metric_alarm.not_empty
 }
 
 resource "aws_sqs_queue" "this" {
@@ -60,7 +67,7 @@ resource "aws_sqs_queue" "this" {
   message_retention_seconds         = var.message_retention_seconds
   policy                            = jsonencode(local.queue_policy)
   redrive_policy = jsonencode({
-    deadLetterTargetArn = aws_sqs_queue.dlq.arn
+    deadLetterTargetArn = module.dead_letter_queue.arn
     maxReceiveCount     = var.max_receive_count
   })
   tags = var.tags
@@ -74,21 +81,4 @@ resource "aws_sns_topic_subscription" "this" {
   filter_policy_scope  = "MessageAttributes"
   filter_policy        = jsonencode({ type = sort(var.event_types) })
 
-}
-
-resource "aws_cloudwatch_metric_alarm" "dlq_not_empty" {
-  alarm_name          = "${local.dlq_name}-not-empty"
-  alarm_description   = "Messages the ${var.name} consumer could not process are waiting in ${local.dlq_name}."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = aws_sqs_queue.dlq.name }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = var.alarm_actions
-  ok_actions          = var.alarm_actions
-  tags                = var.tags
 }

