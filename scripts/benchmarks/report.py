@@ -39,10 +39,22 @@ def verdicts(results: dict[str, Any]) -> dict[str, bool]:
     return met
 
 
+def _cold_row(label: str, entry: dict[str, Any]) -> str:
+    """One line of the cold-init table: traced, then untraced (blank in a quick run)."""
+    nan = float("nan")
+    traced = entry["traced"]
+    untraced = entry.get("untraced", {"init_ms": nan, "ratio": nan, "cpu_ratio": nan})
+    return (
+        f"  {label:<30}{traced['init_ms']:>10.1f}{traced['ratio']:>7.2f}"
+        f"{traced['cpu_ratio']:>6.2f}{untraced['init_ms']:>13.1f}"
+        f"{untraced['ratio']:>7.2f}{untraced['cpu_ratio']:>6.2f}"
+        f"{traced['max_rss_mb']:>8.1f}"
+    )
+
+
 def table(results: dict[str, Any]) -> str:
     lines: list[str] = []
     cold = results.get("cold_start")
-    nan = float("nan")
     if cold:
         base = cold["baseline"]
         lines += [
@@ -55,23 +67,9 @@ def table(results: dict[str, Any]) -> str:
             if "error" in entry:
                 lines.append(f"  {name:<30}FAILED: {entry['error']}")
                 continue
-            traced = entry["traced"]
-            untraced = entry.get("untraced", {"init_ms": nan, "ratio": nan, "cpu_ratio": nan})
-            lines.append(
-                f"  {name:<30}{traced['init_ms']:>10.1f}{traced['ratio']:>7.2f}"
-                f"{traced['cpu_ratio']:>6.2f}{untraced['init_ms']:>13.1f}"
-                f"{untraced['ratio']:>7.2f}{untraced['cpu_ratio']:>6.2f}"
-                f"{traced['max_rss_mb']:>8.1f}"
-            )
+            lines.append(_cold_row(name, entry))
         for kind, floor in cold.get("floors", {}).items():
-            traced = floor["traced"]
-            untraced = floor.get("untraced", {"init_ms": nan, "ratio": nan, "cpu_ratio": nan})
-            lines.append(
-                f"  {'floor: ' + kind:<30}{traced['init_ms']:>10.1f}{traced['ratio']:>7.2f}"
-                f"{traced['cpu_ratio']:>6.2f}{untraced['init_ms']:>13.1f}"
-                f"{untraced['ratio']:>7.2f}{untraced['cpu_ratio']:>6.2f}"
-                f"{traced['max_rss_mb']:>8.1f}  ({floor['what']})"
-            )
+            lines.append(f"{_cold_row('floor: ' + kind, floor)}  ({floor['what']})")
     sizes = results.get("package_size")
     if sizes:
         lines += ["Package size (dist/lambda)", f"  {'package':<30}{'zipped':>10}{'unzipped':>11}"]
