@@ -57,9 +57,31 @@ def json_response(body: dict[str, Any], status: int = 200, **headers: str) -> Re
 
 
 # An order goes to, and is announced at, a verified e-mail address only (403 otherwise).
-@app.post(
-    "/orders", **authorize(*SHOPPERS, success=201, errors=[409, 415, 422], verified_email=True)
-)
+PLACE_ORDER = authorize(*SHOPPERS, success=201, errors=[409, 415, 422], verified_email=True)
+PLACE_ORDER["responses"][403] = {
+    **PLACE_ORDER["responses"][403],
+    "description": (
+        "The caller is not a customer or admin, or their e-mail address is not verified "
+        "(Forbidden: verify your e-mail address)"
+    ),
+}
+PLACE_ORDER["responses"][409] = {
+    **PLACE_ORDER["responses"][409],
+    "description": (
+        "ProductNotYetAvailable: a line names a product the orders service has not heard of "
+        "yet (created a moment ago); retry the same request, with the same Idempotency-Key, "
+        "after Retry-After seconds. Also: a request with this Idempotency-Key is still running"
+    ),
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds to wait before retrying (ProductNotYetAvailable)",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    },
+}
+
+
+@app.post("/orders", **PLACE_ORDER)
 def place_order(body: OrderIn, idempotency_key: IdempotencyKey = None) -> Response[Any]:
     customer = current_principal(app)
 

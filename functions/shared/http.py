@@ -73,10 +73,7 @@ class GatewayErrorBody(BaseModel):
 ERROR_DESCRIPTIONS = {
     400: "Invalid request (ValidationError, with the offending fields)",
     401: "No valid Cognito ID token in the Authorization header (answered by API Gateway)",
-    403: (
-        "The caller is not in a group allowed to call this route (or, where the route needs "
-        "one, has no verified e-mail address)"
-    ),
+    403: "The caller is not in a group allowed to call this route",
     404: "Not found (or not visible to the caller)",
     409: "Conflict with the current state",
     415: "The body is not application/json",

@@ -1,17 +1,25 @@
 """Demo data for `make up`: an admin, a customer (Cognito) and a few products (REST API).
 
-Products go in through the public API as the admin, so seeding exercises the same path
-as any client: authorizer, handler, table, stream, publisher, topic.
+Users come in as they do on AWS: the admin is created by an administrator
+(AdminCreateUser: the pool refuses nobody's sign-up, but admins never sign up), the customer
+signs up, reads the code from the mailbox (the emulator's SES store) and confirms it, so the
+post-confirmation trigger puts them in `customer`. Products go in through the public API as
+the admin, so seeding exercises the same path as any client: authorizer, handler, table,
+stream, publisher, topic.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import time
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
 import boto3
+
+from localcloud.cognito_emulation import CODE_SENDER
 
 DEMO_PASSWORD = "Demo-Passw0rd!"
 
@@ -52,12 +60,14 @@ DEMO_PRODUCTS = (
 
 
 def create_user(cognito: Any, user_pool_id: str, username: str, groups: tuple[str, ...]) -> None:
+    """A user an administrator creates (staff: never self-registered)."""
     cognito.admin_create_user(
         UserPoolId=user_pool_id,
         Username=username,
         UserAttributes=[
             {"Name": "email", "Value": username},
             {"Name": "email_verified", "Value": "true"},
+            {"Name": "name", "Value": username.split("@", 1)[0].title()},
         ],
         MessageAction="SUPPRESS",
     )
@@ -66,6 +76,44 @@ def create_user(cognito: Any, user_pool_id: str, username: str, groups: tuple[st
     )
     for group in groups:
         cognito.admin_add_user_to_group(UserPoolId=user_pool_id, Username=username, GroupName=group)
+
+
+def sign_up_customer(cognito: Any, endpoints: dict[str, Any], username: str) -> None:
+    """A customer registers as a person would: SignUp, the code from the mailbox, confirm."""
+    client_id = endpoints["user_pool_client_id"]
+    cognito.sign_up(
+        ClientId=client_id,
+        Username=username,
+        Password=DEMO_PASSWORD,
+        UserAttributes=[
+            {"Name": "email", "Value": username},
+            {"Name": "name", "Value": username.split("@", 1)[0].title()},
+        ],
+    )
+    code = mailed_code(endpoints["aws_endpoint_url"], username)
+    cognito.confirm_sign_up(ClientId=client_id, Username=username, ConfirmationCode=code)
+
+
+def mailed_code(emulator_url: str, address: str, wait_s: float = 10.0) -> str:
+    """The newest verification code the emulator e-mailed to ``address``."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        with urllib.request.urlopen(
+            f"{emulator_url}/moto-api/data.json?service=ses", timeout=30
+        ) as response:
+            messages = json.loads(response.read()).get("ses", {}).get("Message", [])
+        codes = [
+            found.group(1)
+            for message in messages
+            if message.get("source") == CODE_SENDER
+            and address in message.get("destinations", {}).get("ToAddresses", [])
+            and (found := re.search(r"\b(\d{6})\b", str(message.get("body", ""))))
+        ]
+        if codes:
+            return codes[-1]
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"no verification code was e-mailed to {address}")
+        time.sleep(0.2)
 
 
 def id_token(cognito: Any, client_id: str, username: str) -> str:
@@ -95,7 +143,10 @@ def seed_demo_data(endpoints: dict[str, Any]) -> list[dict[str, Any]]:
     )
     users = []
     for user in DEMO_USERS:
-        create_user(cognito, endpoints["user_pool_id"], user.username, user.groups)
+        if user.groups == ("customer",):
+            sign_up_customer(cognito, endpoints, user.username)
+        else:
+            create_user(cognito, endpoints["user_pool_id"], user.username, user.groups)
         users.append(
             {"username": user.username, "password": DEMO_PASSWORD, "groups": list(user.groups)}
         )

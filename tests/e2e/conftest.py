@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from tests.e2e.endpoints import Endpoints, load
+from tests.e2e.mailbox import verification_code
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "E2e-Passw0rd!"
@@ -48,25 +49,69 @@ class User:
         return {"Authorization": self.id_token}
 
 
+def sign_up_customer(endpoints: Endpoints, cognito: Any, username: str, password: str) -> None:
+    """A customer registers as a person does: SignUp, the code from the mailbox, ConfirmSignUp;
+    the pool's post-confirmation trigger puts them in `customer`. Where the target keeps no
+    mailbox (AWS), an operator confirms the account and its address instead."""
+    cognito.sign_up(
+        ClientId=endpoints.user_pool_client_id,
+        Username=username,
+        Password=password,
+        UserAttributes=[
+            {"Name": "email", "Value": username},
+            {"Name": "name", "Value": "E2E Customer"},
+        ],
+    )
+    code = verification_code(endpoints, username)
+    if code is not None:
+        cognito.confirm_sign_up(
+            ClientId=endpoints.user_pool_client_id, Username=username, ConfirmationCode=code
+        )
+        return
+    cognito.admin_update_user_attributes(
+        UserPoolId=endpoints.user_pool_id,
+        Username=username,
+        UserAttributes=[{"Name": "email_verified", "Value": "true"}],
+    )
+    cognito.admin_confirm_sign_up(UserPoolId=endpoints.user_pool_id, Username=username)
+
+
+def create_staff_user(
+    endpoints: Endpoints, cognito: Any, username: str, password: str, groups: tuple[str, ...]
+) -> None:
+    """Anyone but a self-registered customer is created by an admin (AdminCreateUser)."""
+    cognito.admin_create_user(
+        UserPoolId=endpoints.user_pool_id,
+        Username=username,
+        UserAttributes=[
+            {"Name": "email", "Value": username},
+            {"Name": "email_verified", "Value": "true"},
+            {"Name": "name", "Value": "E2E Staff"},
+        ],
+        MessageAction="SUPPRESS",
+    )
+    cognito.admin_set_user_password(
+        UserPoolId=endpoints.user_pool_id, Username=username, Password=password, Permanent=True
+    )
+    for group in groups:
+        cognito.admin_add_user_to_group(
+            UserPoolId=endpoints.user_pool_id, Username=username, GroupName=group
+        )
+
+
 @pytest.fixture(scope="session")
 def make_user(endpoints: Endpoints, aws: Callable[[str], Any]) -> Callable[..., User]:
-    """Signs a new user up and in through Cognito (confirmation and groups through the
-    admin API, as an operator would)."""
+    """A new signed-in user: `make_user("customer")` signs up as a customer does (code from
+    the mailbox, the trigger adds the group); any other groups (or none) are created by an
+    admin, as an operator would."""
     cognito = aws("cognito-idp")
 
     def create(*groups: str) -> User:
         username = f"e2e-{uuid.uuid4().hex[:12]}@example.com"
-        cognito.sign_up(
-            ClientId=endpoints.user_pool_client_id,
-            Username=username,
-            Password=PASSWORD,
-            UserAttributes=[{"Name": "email", "Value": username}],
-        )
-        cognito.admin_confirm_sign_up(UserPoolId=endpoints.user_pool_id, Username=username)
-        for group in groups:
-            cognito.admin_add_user_to_group(
-                UserPoolId=endpoints.user_pool_id, Username=username, GroupName=group
-            )
+        if groups == ("customer",):
+            sign_up_customer(endpoints, cognito, username, PASSWORD)
+        else:
+            create_staff_user(endpoints, cognito, username, PASSWORD, groups)
         tokens = cognito.initiate_auth(
             ClientId=endpoints.user_pool_client_id,
             AuthFlow="USER_PASSWORD_AUTH",

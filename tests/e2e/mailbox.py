@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import re
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,3 +62,30 @@ def _from_localstack(message: dict[str, Any]) -> Email:
         subject=message.get("Subject", ""),
         body=f"{body.get('text_part', '')}\n{body.get('html_part', '')}",
     )
+
+
+VERIFICATION_SENDER = "no-reply@verificationemail.com"
+VERIFICATION_SUBJECT = "Your verification code"
+_CODE = re.compile(r"\b(\d{6})\b")
+
+
+def verification_code(endpoints: Endpoints, address: str, *, wait_s: float = 20.0) -> str | None:
+    """The newest Cognito verification code e-mailed to ``address`` (waits up to
+    ``wait_s``), or None when the target keeps no mailbox."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        emails = sent_emails(endpoints)
+        if emails is None:
+            return None
+        codes = [
+            found.group(1)
+            for email in emails
+            if address in email.recipients
+            and email.subject == VERIFICATION_SUBJECT
+            and (found := _CODE.search(email.body))
+        ]
+        if codes:
+            return codes[-1]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no verification code reached {address} in {wait_s}s")
+        time.sleep(0.2)

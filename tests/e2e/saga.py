@@ -50,7 +50,8 @@ def place_order(
     headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """POST /orders (with ``headers``), retried with one Idempotency-Key while the orders
-    service's product projection has not caught up with a product created moments ago."""
+    service's product projection has not caught up with a product created moments ago
+    (409 ProductNotYetAvailable, as the console does)."""
     body = {
         "lines": [{"productId": product, "quantity": quantity} for product, quantity in lines],
         "shippingAddress": ADDRESS,
@@ -61,8 +62,9 @@ def place_order(
         response = api.request("POST", "/orders", customer, json=body, headers=headers)
         if response.status_code == 201:
             return dict(response.json())
-        assert response.status_code == 400, response.text
-        assert "productId" in response.text, response.text
+        assert response.status_code == 409, response.text
+        assert response.json()["error"] == "ProductNotYetAvailable", response.text
+        assert response.headers.get("Retry-After") == "1", response.headers
         return None
 
     result: dict[str, Any] = eventually(attempt, timeout=timeout, interval=0.3)
