@@ -266,11 +266,36 @@ def _result(body: dict[str, Any]) -> Any:
     return ActionResult(body)
 
 
+def check_sign_up_attributes(pool: Any, client_id: str, attributes: list[dict[str, str]]) -> None:
+    """Cognito's checks of SignUp's attributes: the client may write only its
+    WriteAttributes (so nobody signs up with ``email_verified=true``), and every required
+    attribute must be given (the username stands for ``email`` in an e-mail-username pool)."""
+    given = {a.get("Name") for a in attributes}
+    writable = pool.clients[client_id].extended_config.get("WriteAttributes")
+    if writable and not given <= set(writable):
+        raise _error("NotAuthorizedException", "A client attempted to write unauthorized attribute")
+    implied = {
+        "sub",
+        *(pool.extended_config.get("UsernameAttributes") or []),
+    }  # sub: made by Cognito
+    missing = sorted(
+        name
+        for name, attribute in pool.schema_attributes.items()
+        if attribute.required and name not in given and name not in implied
+    )
+    if missing:
+        reasons = "".join(f"{name}: The attribute is required\n" for name in missing)
+        raise _error(
+            "InvalidParameterException", f"Attributes did not conform to the schema: {reasons}"
+        )
+
+
 def _sign_up(self: Any) -> Any:
     client_id = self._get_param("ClientId")
     backend, pool = pool_of_client(self, client_id)
     if not sign_up_allowed(pool):
         raise _error("NotAuthorizedException", "SignUp is not permitted for this user pool")
+    check_sign_up_attributes(pool, client_id, self._get_param("UserAttributes") or [])
     result = _MOTO["sign_up"](self)
     user = pool._get_user(self._get_param("Username"))
     if user is not None and email_auto_verified(pool) and user.status is _status().UNCONFIRMED:

@@ -418,3 +418,78 @@ def test_a_pool_without_triggers_invokes_nothing(
     )
 
     assert runtime.calls == []
+
+
+# --- what a client may send at sign-up ------------------------------------------------------
+
+
+def make_strict_pool() -> str:
+    """A pool like ours: `name` required, the client writing profile attributes only."""
+    cognito = boto3.client("cognito-idp")
+    pool = cognito.create_user_pool(
+        PoolName=f"strict-{uuid.uuid4().hex[:6]}",
+        UsernameAttributes=["email"],
+        AutoVerifiedAttributes=["email"],
+        Schema=[
+            {"Name": "email", "AttributeDataType": "String", "Required": True, "Mutable": True},
+            {"Name": "name", "AttributeDataType": "String", "Required": True, "Mutable": True},
+        ],
+    )["UserPool"]["Id"]
+    return str(
+        cognito.create_user_pool_client(
+            UserPoolId=pool,
+            ClientName="console",
+            ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            ReadAttributes=["email", "email_verified", "name"],
+            WriteAttributes=["email", "name"],
+        )["UserPoolClient"]["ClientId"]
+    )
+
+
+def test_a_client_cannot_sign_up_with_a_verified_email_of_its_own_making() -> None:
+    client = make_strict_pool()
+    email = new_address()
+
+    with pytest.raises(ClientError) as raised:
+        boto3.client("cognito-idp").sign_up(
+            ClientId=client,
+            Username=email,
+            Password=PASSWORD,
+            UserAttributes=[
+                {"Name": "email", "Value": email},
+                {"Name": "name", "Value": "Eve"},
+                {"Name": "email_verified", "Value": "true"},
+            ],
+        )
+
+    assert error_of(raised) == (
+        "NotAuthorizedException",
+        "A client attempted to write unauthorized attribute",
+    )
+
+
+def test_sign_up_without_a_required_attribute_is_refused() -> None:
+    client = make_strict_pool()
+    email = new_address()
+
+    with pytest.raises(ClientError) as raised:
+        boto3.client("cognito-idp").sign_up(
+            ClientId=client,
+            Username=email,
+            Password=PASSWORD,
+            UserAttributes=[{"Name": "email", "Value": email}],
+        )
+
+    code, message = error_of(raised)
+    assert code == "InvalidParameterException"
+    assert message.startswith("Attributes did not conform to the schema: name: ")
+
+
+def test_sign_up_with_the_written_attributes_only_succeeds(moto_server: MotoServer) -> None:
+    client = make_strict_pool()
+    email = new_address()
+
+    signed_up = sign_up(client, email)
+
+    assert signed_up["UserConfirmed"] is False
+    assert latest_code(moto_server, email)
