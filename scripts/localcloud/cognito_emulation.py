@@ -10,6 +10,7 @@ ResendConfirmationCode, and never runs the pool's Lambda triggers. Here:
   e-mail is recorded in moto's SES store as a sent message from
   ``no-reply@verificationemail.com`` (Cognito's default sender) to the user's address, so the
   local mailbox and the tests read it where they read every other e-mail.
+- RevokeToken (missing from moto) revokes a refresh token, as the console's sign-out does.
 - ConfirmSignUp and ConfirmForgotPassword check the code: a wrong one is a
   CodeMismatchException, one past its lifetime (24 h for sign-up, 1 h for a password reset)
   or never issued an ExpiredCodeException. A confirmed sign-up verifies the e-mail address
@@ -388,7 +389,22 @@ def _confirm_forgot_password(self: Any) -> Any:
     return _empty()
 
 
+def _revoke_token(self: Any) -> Any:
+    """RevokeToken (the console's sign-out), which moto lacks: the refresh token stops
+    working (REFRESH_TOKEN_AUTH answers "Refresh Token has been revoked")."""
+    client_id = self._get_param("ClientId")
+    _backend, pool = pool_of_client(self, client_id)
+    token = self._get_param("Token")
+    issued = pool.refresh_tokens.get(token)
+    if issued is not None and issued[0] != client_id:
+        raise _error("NotAuthorizedException", "Invalid token")
+    if token in pool.refresh_tokens:
+        pool.refresh_tokens[token] = None
+    return _empty()
+
+
 _PATCHED = (
+    "revoke_token",
     "sign_up",
     "confirm_sign_up",
     "admin_confirm_sign_up",

@@ -118,6 +118,27 @@ def test_sign_up_with_a_taken_address_is_refused(
     assert error_code(raised) == "UsernameExistsException"
 
 
+@pytest.mark.parametrize(("name", "value"), [("email_verified", "true"), ("custom:role", "admin")])
+def test_sign_up_cannot_write_what_authorization_reads(
+    endpoints: Endpoints, cognito: Any, name: str, value: str
+) -> None:
+    email = new_address()
+
+    with pytest.raises(ClientError) as raised:
+        cognito.sign_up(
+            ClientId=endpoints.user_pool_client_id,
+            Username=email,
+            Password=PASSWORD,
+            UserAttributes=[
+                {"Name": "email", "Value": email},
+                {"Name": "name", "Value": "Eve"},
+                {"Name": name, "Value": value},
+            ],
+        )
+
+    assert error_code(raised) in {"NotAuthorizedException", "InvalidParameterException"}
+
+
 def test_an_unverified_address_cannot_order(
     endpoints: Endpoints, cognito: Any, api: Api, admin: User
 ) -> None:

@@ -493,3 +493,28 @@ def test_sign_up_with_the_written_attributes_only_succeeds(moto_server: MotoServ
 
     assert signed_up["UserConfirmed"] is False
     assert latest_code(moto_server, email)
+
+
+def test_a_revoked_refresh_token_no_longer_signs_in(moto_server: MotoServer) -> None:
+    _pool, client = make_pool()
+    email = new_address()
+    sign_up(client, email)
+    cognito = boto3.client("cognito-idp")
+    cognito.confirm_sign_up(
+        ClientId=client, Username=email, ConfirmationCode=latest_code(moto_server, email)
+    )
+    refresh = cognito.initiate_auth(
+        ClientId=client,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": email, "PASSWORD": PASSWORD},
+    )["AuthenticationResult"]["RefreshToken"]
+
+    cognito.revoke_token(Token=refresh, ClientId=client)
+
+    with pytest.raises(ClientError) as raised:
+        cognito.initiate_auth(
+            ClientId=client,
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": refresh},
+        )
+    assert error_of(raised)[0] == "NotAuthorizedException"
