@@ -77,7 +77,9 @@ module "invoices_bucket" {
   deny_insecure_transport = var.s3_deny_insecure_transport
   # Invoices are legal records: only a throwaway environment may drop a full bucket.
   force_destroy = !var.deletion_protection
-  tags          = local.tags
+  # The console may fetch a PDF through its presigned download URL.
+  cors_rules = local.console_download_cors_rules
+  tags       = local.tags
 }
 
 module "invoices_topic" {
