@@ -11,6 +11,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 LOCAL_ENVIRONMENT = ROOT / "terraform" / "environments" / "local"
 CLI_CONFIG_SCRIPT = ROOT / "scripts" / "terraform_cli_config.sh"
+CONSOLE_URL_ENV = "LOCALCLOUD_CONSOLE_URL"
 
 
 def terraform_environment() -> dict[str, str]:
@@ -68,12 +69,15 @@ class LocalTerraform:
         return [line for line in lines if line.startswith("# ") and " will be " in line]
 
     def _stack_arguments(self, endpoint_url: str) -> list[str]:
-        """What apply and plan share: this state, this emulator, many calls at once."""
+        """What apply and plan share: this state, this emulator, many calls at once, and
+        the web console's origin when LOCALCLOUD_CONSOLE_URL names one (CORS, e-mail links)."""
+        console_url = os.environ.get(CONSOLE_URL_ENV, "").strip()
         return [
             "-input=false",
             "-parallelism=20",
             f"-state={self.state_file}",
             f"-var=aws_endpoint_url={endpoint_url}",
+            *([f"-var=console_url={console_url}"] if console_url else []),
         ]
 
     def outputs(self) -> dict[str, Any]:

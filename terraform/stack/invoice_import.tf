@@ -33,7 +33,9 @@ module "invoice_imports_bucket" {
   deny_insecure_transport = var.s3_deny_insecure_transport
   # Uploaded files are transient input; the imported invoices live in the invoices table.
   force_destroy = !var.deletion_protection
-  tags          = local.tags
+  # The console uploads from the browser (PUT to the presigned URL).
+  cors_rules = local.console_upload_cors_rules
+  tags       = local.tags
 }
 
 # Both queues use the stack's key: its policy lets S3 (this account's buckets) generate

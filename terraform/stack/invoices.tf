@@ -77,7 +77,9 @@ module "invoices_bucket" {
   deny_insecure_transport = var.s3_deny_insecure_transport
   # Invoices are legal records: only a throwaway environment may drop a full bucket.
   force_destroy = !var.deletion_protection
-  tags          = local.tags
+  # The console may fetch a PDF through its presigned download URL.
+  cors_rules = local.console_download_cors_rules
+  tags       = local.tags
 }
 
 module "invoices_topic" {
@@ -182,7 +184,7 @@ module "invoices_api" {
   memory_size   = 512
   timeout       = 10
   kms_key_arn   = module.key.key_arn
-  environment_variables = merge(local.invoices_environment, {
+  environment_variables = merge(local.invoices_environment, local.rest_api_cors_environment, {
     DOWNLOAD_URL_TTL_SECONDS = tostring(var.invoice_download_url_ttl_seconds)
   })
   policy_statements = [

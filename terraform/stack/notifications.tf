@@ -22,7 +22,7 @@ variable "shop_name" {
 }
 
 variable "invoice_link_template" {
-  description = "Link to an invoice in the confirmation e-mail, with $${invoiceId} and $${orderId} placeholders (string.Template). Null: the REST API's GET /invoices/{id}."
+  description = "Link to an invoice in the confirmation e-mail, with $${invoiceId} and $${orderId} placeholders (string.Template). Null: the web console's invoice page (<console URL>/#/invoices/<id>) when there is a console, else the REST API's GET /invoices/{id}."
   type        = string
   default     = null
 }
@@ -34,7 +34,11 @@ locals {
     POWERTOOLS_SERVICE_NAME  = "notifications"
     NOTIFICATIONS_TABLE_NAME = module.notifications_table.name
   })
-  invoice_link_template = coalesce(var.invoice_link_template, "${module.rest_api.invoke_url}/invoices/$${invoiceId}")
+  # The console's invoice page (it asks the person to sign in first), else the REST resource.
+  invoice_link_template = coalesce(
+    var.invoice_link_template,
+    local.console_url == null ? "${module.rest_api.invoke_url}/invoices/$${invoiceId}" : "${local.console_url}/#/invoices/$${invoiceId}",
+  )
   # The second queue's statements, renamed: sids are unique within the function's policy.
   notifications_invoice_queue_statements = [
     for statement in module.notifications_email_invoices_queue.consumer_policy_statements :

@@ -149,3 +149,18 @@ output "function_names" {
     "identity-post-confirmation" = module.identity_post_confirmation.function_name
   }
 }
+
+output "web_url" {
+  description = "The web console's URL (https://<CloudFront domain or alias> when the stack hosts it, else console_url); null without a console."
+  value       = local.console_url
+}
+
+output "console_bucket_name" {
+  description = "Bucket holding the hosted console's files (null unless console_hosting_enabled)."
+  value       = var.console_hosting_enabled ? module.console_site[0].bucket_name : null
+}
+
+output "console_distribution_id" {
+  description = "CloudFront distribution of the hosted console (null unless console_hosting_enabled); invalidate '/*' after changing files outside Terraform."
+  value       = var.console_hosting_enabled ? module.console_site[0].distribution_id : null
+}

@@ -30,4 +30,9 @@ module "stack" {
   alarm_email                = var.alarm_email
 
   cognito_threat_protection_mode = var.cognito_threat_protection_mode
+
+  # The web console: private S3 + CloudFront, its URL the only CORS origin.
+  console_hosting_enabled     = true
+  console_aliases             = var.console_aliases
+  console_acm_certificate_arn = var.console_acm_certificate_arn
 }

@@ -77,3 +77,8 @@ output "dashboard_name" {
   description = "The stack's CloudWatch dashboard."
   value       = module.stack.dashboard_name
 }
+
+output "web_url" {
+  description = "The web console (CloudFront, or its first alias)."
+  value       = module.stack.web_url
+}

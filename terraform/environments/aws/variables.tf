@@ -62,3 +62,15 @@ variable "cognito_threat_protection_mode" {
   type        = string
   default     = null
 }
+
+variable "console_aliases" {
+  description = "Custom domain names of the web console (CNAMEs to its CloudFront distribution; need console_acm_certificate_arn). Empty: https://<id>.cloudfront.net."
+  type        = list(string)
+  default     = []
+}
+
+variable "console_acm_certificate_arn" {
+  description = "ACM certificate in us-east-1 covering console_aliases (TLS 1.2 minimum for viewers). Null: CloudFront's default certificate."
+  type        = string
+  default     = null
+}

@@ -32,3 +32,9 @@ variable "lambda_architecture" {
   type        = string
   default     = "arm64"
 }
+
+variable "console_url" {
+  description = "Origin of the local web console (`make up` passes its server's http://127.0.0.1:<port>); the REST API admits browser calls from it (CORS) and e-mails link to it. Null: no console."
+  type        = string
+  default     = null
+}

@@ -52,3 +52,31 @@ variable "deny_insecure_transport" {
   type        = bool
   default     = true
 }
+
+variable "cors_rules" {
+  description = "CORS rules of the bucket, for browsers using presigned URLs from a web page (for example PUT from the console's origin). Empty: no CORS configuration, so browsers cannot read cross-origin responses."
+  type = list(object({
+    allowed_methods = list(string)
+    allowed_origins = list(string)
+    allowed_headers = optional(list(string), [])
+    expose_headers  = optional(list(string), [])
+    max_age_seconds = optional(number, 3600)
+  }))
+  default = []
+
+  validation {
+    condition = alltrue([
+      for rule in var.cors_rules :
+      length(rule.allowed_methods) > 0 && alltrue([for method in rule.allowed_methods : contains(["GET", "PUT", "POST", "DELETE", "HEAD"], method)])
+    ])
+    error_message = "Each CORS rule needs allowed_methods among GET, PUT, POST, DELETE and HEAD."
+  }
+
+  validation {
+    condition = alltrue([
+      for rule in var.cors_rules :
+      length(rule.allowed_origins) > 0 && alltrue([for origin in rule.allowed_origins : can(regex("^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$", origin))])
+    ])
+    error_message = "Each CORS rule needs allowed_origins that are exact origins such as https://console.example.com (no wildcard, no path)."
+  }
+}

@@ -70,3 +70,44 @@ run "access_logs_go_to_the_given_bucket" {
     error_message = "Access logs must go to access_log_bucket."
   }
 }
+
+run "no_cors_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(aws_s3_bucket_cors_configuration.this) == 0
+    error_message = "A bucket has no CORS configuration unless rules are given."
+  }
+}
+
+run "cors_admits_the_given_origin_and_methods" {
+  command = plan
+
+  variables {
+    cors_rules = [{
+      allowed_methods = ["PUT"]
+      allowed_origins = ["https://console.example.com"]
+      allowed_headers = ["Content-Type"]
+      expose_headers  = ["ETag"]
+    }]
+  }
+
+  assert {
+    condition = [for rule in aws_s3_bucket_cors_configuration.this[0].cors_rule : {
+      methods = rule.allowed_methods, origins = rule.allowed_origins, headers = rule.allowed_headers, expose = rule.expose_headers, age = rule.max_age_seconds
+      }] == [{
+      methods = toset(["PUT"]), origins = toset(["https://console.example.com"]), headers = toset(["Content-Type"]), expose = toset(["ETag"]), age = 3600
+    }]
+    error_message = "The CORS rule admits exactly the given origin, methods and headers."
+  }
+}
+
+run "cors_refuses_a_wildcard_origin" {
+  command = plan
+
+  variables {
+    cors_rules = [{ allowed_methods = ["GET"], allowed_origins = ["*"] }]
+  }
+
+  expect_failures = [var.cors_rules]
+}
