@@ -12,7 +12,8 @@ Lines are CRLF-terminated and at most 78 characters, and every byte is 7-bit ASC
 (``email.policy.SMTP`` with ``cte_type="7bit"``): SES refuses lines over 1,000 characters
 (RFC 5321) and asks for non-ASCII content to be encoded, so text and HTML with non-ASCII
 characters or long lines are quoted-printable (or base64) encoded, attachments base64
-encoded, and non-ASCII headers (a shop's name) RFC 2047 encoded. SES adds ``Message-ID``; the ``Date`` is set here.
+encoded, and non-ASCII headers (a shop's name) RFC 2047 encoded. SES adds ``Message-ID``;
+the ``Date`` is set here.
 """
 
 from __future__ import annotations
