@@ -2,7 +2,9 @@
 
 Subscribed to ``OrderConfirmed.v1``, ``OrderRejected.v1`` (orders topic) and
 ``InvoiceGenerated.v1`` (invoices topic); which mail each one sends is decided in
-``notifications.messages``. Every message is validated against its contract first; a
+``notifications.messages``; its attachments (the invoice PDF) are read from S3
+(``notifications.attachments``) and the mail goes out as one raw MIME message
+(``notifications.mailer``). Every message is validated against its contract first; a
 violation goes to the queue's DLQ (``DLQ_URL``) and is not retried. Each event sends at
 most one mail, whatever SQS does (``notifications.send_once``).
 
@@ -17,6 +19,7 @@ import os
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from notifications.attachments import S3Attachments
 from notifications.mailer import SesMailer
 from notifications.messages import Settings, email_for
 from notifications.send_once import SendOnce
@@ -54,14 +57,24 @@ def mailer() -> SesMailer:
     )
 
 
+@cache
+def attachments() -> S3Attachments:
+    return S3Attachments(aws.s3())
+
+
 def on_event(event: Event) -> None:
     email = email_for(event, settings())
     if email is None:
         logger.debug("No e-mail for this event", event_type=event["type"])
         return
-    message_id = mailer().send(email)
+    files = [attachments().fetch(stored) for stored in email.attachments]
+    message_id = mailer().send(email, files)
     logger.info(
-        "E-mail sent", event_type=event["type"], order_id=email.reference, ses_id=message_id
+        "E-mail sent",
+        event_type=event["type"],
+        order_id=email.reference,
+        ses_id=message_id,
+        attachments=[file.filename for file in files],
     )
     metrics.add_metric(name="EmailsSent", unit="Count", value=1)
 

@@ -1,8 +1,10 @@
 """Which e-mail an event means, in plain Python (no AWS): one e-mail per order outcome.
 
 - ``InvoiceGenerated``: the order is confirmed and invoiced -> "order confirmed", with the
-  invoice number, tax, total and a link to the invoice;
-- ``OrderRejected``: -> "we could not accept your order", with the reasons;
+  invoice number, tax, total, the invoice PDF attached (read from where the event says it
+  is) and a link to the invoice in the customer's account;
+- ``OrderRejected``: -> "we could not accept your order", with the reasons, each naming
+  its product (``productName``, OrderRejected v1.1; the id for events from before it);
 - ``OrderConfirmed``: no e-mail. Every confirmed order is invoiced, and the confirmation
   waits for the invoice so that the customer gets one mail carrying everything. (A
   confirmation whose invoice fails sits in the invoices DLQ, which alarms; redriving it
@@ -36,12 +38,26 @@ class Settings:
     """``string.Template`` of the invoice link, with ``$invoiceId`` and ``$orderId``."""
 
 
+PDF = "application/pdf"
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file in S3 that a mail carries as an attachment named ``filename``."""
+
+    bucket: str
+    key: str
+    filename: str
+    content_type: str
+
+
 @dataclass(frozen=True)
 class Email:
     to: str
     content: RenderedEmail
     reference: str
     """What the mail is about (order id), for logs."""
+    attachments: tuple[StoredFile, ...] = ()
 
 
 def format_money(money: Mapping[str, Any]) -> str:
@@ -53,19 +69,27 @@ def format_money(money: Mapping[str, Any]) -> str:
 
 
 def describe_reason(reason: Mapping[str, Any]) -> str:
-    product = reason["productId"]
+    """One reason as a sentence, naming the product (by id for events before v1.1)."""
+    name = reason.get("productName")
+    product = f"\u201c{name}\u201d" if name else f"product {reason['productId']}"
     if reason["code"] == "UNKNOWN_PRODUCT":
-        return f"product {product} is no longer sold"
+        return f"{product} is no longer sold"
     available = reason["available"]
     stock = "none is" if available == 0 else f"only {available} {'is' if available == 1 else 'are'}"
-    return f"you asked for {reason['requested']} of product {product}, but {stock} in stock"
+    return f"you asked for {reason['requested']} of {product}, but {stock} in stock"
 
 
 def email_for(event: Event, settings: Settings) -> Email | None:
     """The e-mail ``event`` sends (None: this event sends none)."""
     data = event["data"]
     if event["type"] == INVOICE_GENERATED:
-        return Email(data["customerEmail"], order_confirmed(data, settings), data["orderId"])
+        invoice_pdf = StoredFile(data["bucket"], data["key"], f"{data['invoiceNumber']}.pdf", PDF)
+        return Email(
+            data["customerEmail"],
+            order_confirmed(data, settings),
+            data["orderId"],
+            attachments=(invoice_pdf,),
+        )
     if event["type"] == ORDER_REJECTED:
         return Email(data["customerEmail"], order_rejected(data, settings), data["orderId"])
     return None

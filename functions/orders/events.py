@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from orders.domain import SERVICE, Order, OrderStatus
+from orders.domain import SERVICE, Order, OrderStatus, RejectionReason
 from orders.items import (
     address_document,
     correlation_id_of,
@@ -55,13 +55,25 @@ def confirmed_data(order: Order) -> dict[str, Any]:
 
 
 def rejected_data(order: Order) -> dict[str, Any]:
+    """OrderRejected v1.1: each reason names its product as the order line did (products
+    reports reasons by id only; a person reading the rejection needs the name)."""
+    names = {line.product_id: line.name for line in order.lines}
     return {
         "orderId": order.id,
         "customerId": order.customer_id,
         "customerEmail": order.customer_email,
-        "reasons": [reason_document(reason) for reason in order.rejection_reasons],
+        "reasons": [named_reason(reason, names) for reason in order.rejection_reasons],
         "rejectedAt": order.rejected_at or order.updated_at,
     }
+
+
+def named_reason(reason: RejectionReason, names: Mapping[str, str]) -> dict[str, Any]:
+    """The reason as OrderRejected carries it: with ``productName`` when the order has a
+    line of that product (always: products reports reasons for the order's lines only)."""
+    document = reason_document(reason)
+    if name := names.get(reason.product_id):
+        document["productName"] = name
+    return document
 
 
 def cancelled_data(order: Order, previous: OrderStatus) -> dict[str, Any]:

@@ -66,8 +66,8 @@ ORDER_FLOW = [
         "notifications-consumer",
         "record",
         2,
-        {"dynamodb": 1, "ses": 0.5},
-        what="e-mail + push (OrderConfirmed, InvoiceGenerated)",
+        {"dynamodb": 1, "ses": 0.5, "s3": 0.5},
+        what="e-mail (the invoice PDF read from S3 and attached) + push",
     ),
 ]
 # Request counts per order for the services billed per request.
@@ -83,7 +83,7 @@ PER_ORDER = {
     # OrderConfirmed->invoices+notifications, InvoiceGenerated->notifications
     "sqs_messages": 7,
     "s3_puts": 1,
-    "s3_gets": 1,
+    "s3_gets": 2,  # the customer's download, the PDF attached to the confirmation
     "ses_emails": 1,
 }
 

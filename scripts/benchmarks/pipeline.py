@@ -144,6 +144,17 @@ def _p95_ms(values: list[float]) -> int | None:
     return round(ordered[max(0, math.ceil(len(ordered) * 0.95) - 1)] * 1000) if ordered else None
 
 
+def _raw_text(raw: str) -> str:
+    """The decoded text parts of a raw MIME message (SendRawEmail: the confirmation)."""
+    from email import message_from_string
+    from email.policy import default
+
+    message = message_from_string(raw, policy=default)
+    return "\n".join(
+        str(part.get_content()) for part in message.walk() if part.get_content_maintype() == "text"
+    )
+
+
 class _MailboxWatcher(threading.Thread):
     """Notes when an e-mail naming each order first shows in the emulator's mailbox."""
 
@@ -159,11 +170,14 @@ class _MailboxWatcher(threading.Thread):
 
         while not self._done.is_set():
             try:
-                messages = requests.get(self._url, timeout=10).json()["ses"]["Message"]
+                models = requests.get(self._url, timeout=10).json()["ses"]
             except (requests.RequestException, KeyError, ValueError):
-                messages = []
+                models = {}
             now = time.perf_counter()
-            text = "\n".join(str(m.get("body", "")) for m in messages)
+            text = "\n".join(
+                [str(m.get("body", "")) for m in models.get("Message", [])]
+                + [_raw_text(m.get("raw_data", "")) for m in models.get("RawMessage", [])]
+            )
             for order in self._wanted - set(self.seen):
                 if order in text:
                     self.seen[order] = now

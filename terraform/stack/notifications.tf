@@ -1,6 +1,7 @@
 # The notifications service, e-mail part: its table (one marker per e-mail sent, so an
 # event never mails twice), the SES sender identity, and the e-mail consumer fed by the
-# orders topic (OrderConfirmed, OrderRejected) and the invoices topic (InvoiceGenerated).
+# orders topic (OrderConfirmed, OrderRejected) and the invoices topic (InvoiceGenerated),
+# which reads the invoice PDF from the invoices bucket to attach it to the confirmation.
 # The consumer-queue module subscribes one queue to one topic, so each topic gets its own
 # queue, both feeding the same function.
 
@@ -126,9 +127,21 @@ module "notifications_email" {
         resources = [module.notifications_table.arn]
       },
       {
+        # The mails are raw MIME messages (the confirmation carries the invoice PDF).
         sid       = "SendFromTheShopIdentity"
-        actions   = ["ses:SendEmail", "ses:SendRawEmail"]
+        actions   = ["ses:SendRawEmail"]
         resources = [aws_ses_email_identity.sender.arn]
+      },
+      {
+        # The invoice PDF named by InvoiceGenerated, attached to the confirmation.
+        sid       = "ReadInvoicePdfs"
+        actions   = ["s3:GetObject"]
+        resources = [local.invoices_pdf_objects_arn]
+      },
+      {
+        sid       = "DecryptInvoicePdfs"
+        actions   = ["kms:Decrypt"]
+        resources = [module.key.key_arn]
       },
     ],
   )

@@ -30,10 +30,12 @@ def eventually(check: Callable[[], Any], timeout: float = 30.0, interval: float 
     return value
 
 
-def create_product(api: Api, admin: User, stock: int, amount: int = 1000) -> dict[str, Any]:
+def create_product(
+    api: Api, admin: User, stock: int, amount: int = 1000, name: str = "Saga test product"
+) -> dict[str, Any]:
     body = {
         "sku": f"SAGA-{uuid.uuid4().hex[:10].upper()}",
-        "name": "Saga test product",
+        "name": name,
         "price": {"amount": amount, "currency": "EUR"},
         "stock": stock,
     }

@@ -1,17 +1,22 @@
-"""The order saga end to end: orders -> products (stock) -> orders, by events only."""
+"""The order saga end to end: orders -> products (stock) -> orders, by events only, and
+the e-mail each outcome sends (where the target keeps a mailbox)."""
 
 from __future__ import annotations
 
+import io
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from tests.e2e.conftest import Api, User
 from tests.e2e.endpoints import Endpoints
+from tests.e2e.mailbox import Email, sent_emails
 from tests.e2e.saga import (
     create_product,
     eventually,
@@ -25,7 +30,27 @@ pytestmark = pytest.mark.e2e
 MAPPING_CHANGE_SECONDS = 5
 
 
-def test_an_order_is_confirmed_and_reserves_stock(api: Api, admin: User, customer: User) -> None:
+def the_mail_about(endpoints: Endpoints, user: User, order_id: str) -> Email | None:
+    """The one e-mail sent to ``user`` about the order (waits for it); None when the
+    target keeps no mailbox (a real AWS stage: SES delivers)."""
+    if sent_emails(endpoints) is None:
+        return None
+    mails: list[Email] = eventually(
+        lambda: [
+            m
+            for m in (sent_emails(endpoints) or [])
+            if user.username in m.recipients and order_id in m.body
+        ],
+        timeout=60,
+        interval=1.0,
+    )
+    assert len(mails) == 1, [m.subject for m in mails]
+    return mails[0]
+
+
+def test_an_order_is_confirmed_and_reserves_stock(
+    api: Api, admin: User, customer: User, endpoints: Endpoints
+) -> None:
     product = create_product(api, admin, stock=5, amount=1250)
     order = place_order(api, customer, [(product["id"], 2)])
     assert order["status"] == "PENDING"
@@ -34,12 +59,27 @@ def test_an_order_is_confirmed_and_reserves_stock(api: Api, admin: User, custome
     assert wait_for_final(api, customer, order["id"]) == "CONFIRMED"
     assert stock_of(api, customer, product["id"]) == 3
 
+    mail = the_mail_about(endpoints, customer, order["id"])
+    if mail is None:
+        return
+    invoice = api.request("GET", "/invoices", customer, params={"orderId": order["id"]})
+    [listed] = invoice.json()["items"]
+    number = listed["number"]
+    assert mail.subject == f"Order confirmed - invoice {number}"
+    assert "view your invoice in your account" in mail.text
+    assert ">view your invoice in your account</a>" in mail.html
+    [pdf] = mail.attachments
+    assert (pdf.filename, pdf.content_type) == (f"{number}.pdf", "application/pdf")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert number in text
+
 
 def test_insufficient_stock_rejects_and_leaves_stock_untouched(
-    api: Api, admin: User, customer: User
+    api: Api, admin: User, customer: User, endpoints: Endpoints
 ) -> None:
     plenty = create_product(api, admin, stock=50)
-    scarce = create_product(api, admin, stock=1)
+    scarce_name = f"Scarce teapot {uuid.uuid4().hex[:6]}"
+    scarce = create_product(api, admin, stock=1, name=scarce_name)
     order = place_order(api, customer, [(plenty["id"], 3), (scarce["id"], 2)])
 
     assert wait_for_final(api, customer, order["id"]) == "REJECTED"
@@ -47,6 +87,15 @@ def test_insufficient_stock_rejects_and_leaves_stock_untouched(
     assert [reason["productId"] for reason in rejected["rejectionReasons"]] == [scarce["id"]]
     assert stock_of(api, customer, plenty["id"]) == 50
     assert stock_of(api, customer, scarce["id"]) == 1
+
+    mail = the_mail_about(endpoints, customer, order["id"])
+    if mail is None:
+        return
+    assert mail.subject == "We could not accept your order"
+    assert f"you asked for 2 of \u201c{scarce_name}\u201d, but only 1 is in stock" in mail.text
+    assert scarce_name in mail.html
+    assert scarce["id"] not in mail.body  # named, not identified
+    assert mail.attachments == ()
 
 
 def test_cancelling_a_confirmed_order_releases_its_stock(

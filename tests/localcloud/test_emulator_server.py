@@ -11,6 +11,12 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
+from notifications.mailer import SesMailer
+from notifications.messages import Email
+from notifications.mime import Attachment
+from notifications.templating import RenderedEmail
+from tests.e2e.mailbox import from_moto_dump
+
 
 def _table_with_stream(dynamodb: object) -> tuple[str, str]:
     name = f"t-{uuid.uuid4().hex[:8]}"
@@ -103,6 +109,34 @@ def test_the_model_dump_lists_sent_emails(aws_env: str) -> None:
     assert set(dump.json()) == {"ses"}
     messages = dump.json()["ses"]["Message"]
     assert any(m["subject"] == "Hello" and "order 42" in m["body"] for m in messages)
+
+
+def test_the_model_dump_lists_raw_emails_as_the_e2e_mailbox_reads_them(aws_env: str) -> None:
+    """What notifications sends (a raw MIME message with a PDF), as tests/e2e/mailbox.py
+    reads it back from the emulator."""
+    boto3.client("ses").verify_email_identity(EmailAddress="shop@example.com")
+    content = RenderedEmail(
+        subject="Order confirmed - invoice INV-2026-000042",
+        text="Your order \u201cCaf\u00e9\u201d is confirmed.\n",
+        html="<p>Your order <b>Caf\u00e9</b> is confirmed.</p>\n",
+    )
+    pdf = Attachment("INV-2026-000042.pdf", "application/pdf", b"%PDF-1.7\n" + bytes(range(256)))
+    to = f"ada-{uuid.uuid4().hex[:8]}@example.com"
+    SesMailer(boto3.client("ses"), "Example Shop <shop@example.com>").send(
+        Email(to, content, "order 42"), [pdf]
+    )
+
+    dump = requests.get(f"{aws_env}/moto-api/data.json", params={"service": "ses"}, timeout=10)
+    [mail] = [m for m in from_moto_dump(dump.json()) if to in m.recipients]
+    assert mail.recipients == (to,)
+    assert mail.source == "Example Shop <shop@example.com>"
+    assert mail.subject == content.subject
+    assert mail.text == content.text
+    assert mail.html == content.html
+    assert "Caf\u00e9" in mail.body
+    assert [(a.filename, a.content_type, a.data) for a in mail.attachments] == [
+        (pdf.filename, pdf.content_type, pdf.data)
+    ]
 
 
 @pytest.mark.usefixtures("aws_env")

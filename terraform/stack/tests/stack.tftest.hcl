@@ -372,3 +372,28 @@ run "customers_sign_up_and_the_trigger_may_only_touch_this_pool" {
     error_message = "The Cognito permission lives in the pool-scoped policy only."
   }
 }
+
+run "email_function_reads_only_invoice_pdfs_and_sends_raw_mail_from_the_shop" {
+  command = apply
+
+  assert {
+    condition = {
+      for statement in jsondecode(module.notifications_email.execution_policy).Statement :
+      statement.Sid => [statement.Action, statement.Resource]
+      if contains(["SendFromTheShopIdentity", "ReadInvoicePdfs", "DecryptInvoicePdfs"], statement.Sid)
+      } == {
+      SendFromTheShopIdentity = [["ses:SendRawEmail"], [aws_ses_email_identity.sender.arn]]
+      ReadInvoicePdfs         = [["s3:GetObject"], ["${module.invoices_bucket.arn}/invoices/*"]]
+      DecryptInvoicePdfs      = [["kms:Decrypt"], [module.key.key_arn]]
+    }
+    error_message = "The e-mail function sends raw mail from the shop's identity only, and reads only the invoice PDFs (and decrypts them with the stack key)."
+  }
+
+  assert {
+    condition = length([
+      for statement in jsondecode(module.notifications_email.execution_policy).Statement : statement
+      if anytrue([for action in flatten([statement.Action]) : startswith(action, "s3:") && action != "s3:GetObject"])
+    ]) == 0
+    error_message = "The e-mail function may not list, write or delete anything in S3."
+  }
+}

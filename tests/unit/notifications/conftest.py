@@ -1,16 +1,20 @@
-"""Notifications fixtures: its table, a verified SES sender, the function's settings."""
+"""Notifications fixtures: its table, a verified SES sender, the invoices bucket (KMS
+encrypted, as deployed) that the confirmation's PDF is read from, the function's settings."""
 
 from __future__ import annotations
 
 import json
 import uuid
 from collections.abc import Callable, Iterator
+from email import message_from_string
+from email.message import EmailMessage
+from email.policy import default
 from typing import Any
 
 import boto3
 import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
-from moto.ses.models import ses_backends
+from moto.ses.models import RawMessage, ses_backends
 
 import notifications.email_consumer
 from shared.events.envelope import Event, build_event
@@ -19,12 +23,16 @@ from tests.unit.helpers import REGION, dead_letter_queues, lambda_context, sqs_r
 
 TABLE = "ecommerce-test-notifications"
 SENDER = "shop@example.com"
+INVOICES_BUCKET = "ecommerce-test-invoices"
+# Every byte value, so a transfer encoding that mangles binary data cannot go unnoticed.
+PDF_BYTES = b"%PDF-1.7\n" + bytes(range(256)) * 8 + b"\n%%EOF\n"
 
 
 def _reset_caches() -> None:
     for cached in (
         notifications.email_consumer.settings,
         notifications.email_consumer.mailer,
+        notifications.email_consumer.attachments,
         notifications.email_consumer.consumer,
     ):
         cached.cache_clear()
@@ -37,6 +45,22 @@ def mailing(
 ) -> Iterator[dict[str, Any]]:
     create_service_table(TABLE)
     boto3.client("ses").verify_email_identity(EmailAddress=SENDER)
+    key_id = boto3.client("kms").create_key()["KeyMetadata"]["KeyId"]
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket=INVOICES_BUCKET)
+    s3.put_bucket_encryption(
+        Bucket=INVOICES_BUCKET,
+        ServerSideEncryptionConfiguration={
+            "Rules": [
+                {
+                    "ApplyServerSideEncryptionByDefault": {
+                        "SSEAlgorithm": "aws:kms",
+                        "KMSMasterKeyID": key_id,
+                    }
+                }
+            ]
+        },
+    )
     dlq_url = boto3.client("sqs").create_queue(QueueName="ecommerce-test-email-dlq")["QueueUrl"]
     for name, value in {
         "NOTIFICATIONS_TABLE_NAME": TABLE,
@@ -52,8 +76,41 @@ def mailing(
 
 
 def sent_messages() -> list[Any]:
-    """What SES accepted (moto records the HTML part when a mail has one)."""
+    """What SES accepted (moto's records)."""
     return list(ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages)
+
+
+def sent_mails() -> list[EmailMessage]:
+    """What SES accepted, each parsed from the raw MIME message it was sent as."""
+    mails = []
+    for message in sent_messages():
+        assert isinstance(message, RawMessage), f"not a raw message: {message!r}"
+        mails.append(message_from_string(message.raw_data, policy=default))
+    return mails
+
+
+def text_of(mail: EmailMessage) -> str:
+    """The plain-text part, decoded."""
+    part = mail.get_body(preferencelist=("plain",))
+    assert part is not None
+    return str(part.get_content()).replace("\r\n", "\n")
+
+
+def html_of(mail: EmailMessage) -> str:
+    part = mail.get_body(preferencelist=("html",))
+    assert part is not None
+    return str(part.get_content()).replace("\r\n", "\n")
+
+
+def store_invoice_pdf(event: Event, data: bytes = PDF_BYTES) -> bytes:
+    """Puts the PDF where ``event`` (InvoiceGenerated) says it is, as invoices does."""
+    boto3.client("s3").put_object(
+        Bucket=event["data"]["bucket"],
+        Key=event["data"]["key"],
+        Body=data,
+        ContentType="application/pdf",
+    )
+    return data
 
 
 def invoice_generated(event_id: str | None = None) -> Event:
@@ -72,7 +129,7 @@ def invoice_generated(event_id: str | None = None) -> Event:
             "total": {"amount": 387600, "currency": "EUR"},
             "tax": {"amount": 64600, "currency": "EUR"},
             "currency": "EUR",
-            "bucket": "ecommerce-test-invoices",
+            "bucket": INVOICES_BUCKET,
             "key": f"invoices/{customer_id}/{invoice_id}.pdf",
             "issuedAt": "2026-03-14T09:26:55.000Z",
         },
@@ -80,6 +137,7 @@ def invoice_generated(event_id: str | None = None) -> Event:
 
 
 def order_rejected(*reasons: dict[str, Any]) -> Event:
+    """An OrderRejected event (v1.1 when a reason carries ``productName``)."""
     order_id = str(uuid.uuid4())
     return build_event(
         service="orders",
@@ -96,10 +154,16 @@ def order_rejected(*reasons: dict[str, Any]) -> Event:
 
 
 def reason(
-    code: str = "INSUFFICIENT_STOCK", requested: int = 3, available: int = 1
+    code: str = "INSUFFICIENT_STOCK",
+    requested: int = 3,
+    available: int = 1,
+    *,
+    name: str | None = None,
 ) -> dict[str, Any]:
+    """A rejection reason; ``name``: its ``productName`` (OrderRejected v1.1)."""
     return {
         "productId": str(uuid.uuid4()),
+        **({"productName": name} if name is not None else {}),
         "code": code,
         "requested": requested,
         "available": available,

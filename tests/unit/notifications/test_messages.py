@@ -6,7 +6,14 @@ import re
 
 import pytest
 
-from notifications.messages import Settings, describe_reason, email_for, format_money
+from notifications.messages import (
+    PDF,
+    Settings,
+    StoredFile,
+    describe_reason,
+    email_for,
+    format_money,
+)
 from shared.events.envelope import build_event
 from tests.unit.notifications.conftest import invoice_generated, order_rejected, reason
 
@@ -38,6 +45,40 @@ def test_an_invoiced_order_sends_the_confirmation_with_the_invoice() -> None:
     assert "Example <Shop> & Co" in email.content.text
     assert "Example &lt;Shop&gt; &amp; Co" in email.content.html
     assert "<Shop>" not in email.content.html
+
+
+def test_the_confirmation_attaches_the_invoice_pdf_named_after_its_number() -> None:
+    event = invoice_generated()
+    email = email_for(event, SETTINGS)
+
+    assert email is not None
+    assert email.attachments == (
+        StoredFile(event["data"]["bucket"], event["data"]["key"], "INV-2026-000042.pdf", PDF),
+    )
+    assert "attached to this e-mail as a PDF" in email.content.text
+    assert ">view your invoice in your account</a>" in email.content.html
+
+
+def test_a_rejection_attaches_nothing() -> None:
+    email = email_for(order_rejected(reason()), SETTINGS)
+    assert email is not None
+    assert email.attachments == ()
+
+
+def test_reasons_name_the_product_and_fall_back_to_its_id() -> None:
+    named = reason(requested=2, available=1, name="Blue <mug> & saucer")
+    assert describe_reason(named) == (
+        "you asked for 2 of \u201cBlue <mug> & saucer\u201d, but only 1 is in stock"
+    )
+    gone = reason("UNKNOWN_PRODUCT", 1, 0, name="Earl Grey")
+    assert describe_reason(gone) == "\u201cEarl Grey\u201d is no longer sold"
+    unnamed = reason("UNKNOWN_PRODUCT", 1, 0)
+    assert describe_reason(unnamed) == f"product {unnamed['productId']} is no longer sold"
+
+    email = email_for(order_rejected(named), SETTINGS)
+    assert email is not None
+    assert "Blue &lt;mug&gt; &amp; saucer" in email.content.html
+    assert "<mug>" not in email.content.html
 
 
 def test_a_rejected_order_sends_the_reasons() -> None:

@@ -12,6 +12,7 @@ import pytest
 from contracts.layout import CUSTOM_FORMATS
 
 from notifications import ws_messages
+from shared.contracts import validate_event
 from shared.events.envelope import build_event
 from tests.unit.notifications.conftest import invoice_generated
 
@@ -22,7 +23,8 @@ def validator(name: str) -> Any:
     return fastjsonschema.compile(json.loads((SCHEMAS / name).read_text()), formats=CUSTOM_FORMATS)
 
 
-def order_rejected() -> dict[str, Any]:
+def order_rejected(**named: str) -> dict[str, Any]:
+    """An OrderRejected event; ``productName="..."`` names its product (v1.1)."""
     order_id = str(uuid.uuid4())
     return build_event(
         service="orders",
@@ -38,6 +40,7 @@ def order_rejected() -> dict[str, Any]:
                     "code": "INSUFFICIENT_STOCK",
                     "requested": 3,
                     "available": 1,
+                    **named,
                 }
             ],
             "rejectedAt": "2026-01-01T10:00:00Z",
@@ -45,11 +48,14 @@ def order_rejected() -> dict[str, Any]:
     )
 
 
-def test_an_order_push_matches_its_schema() -> None:
-    push = ws_messages.push_for(order_rejected())
+@pytest.mark.parametrize("named", [{}, {"productName": "Blue mug"}])
+def test_an_order_push_matches_its_schema(named: dict[str, str]) -> None:
+    event = validate_event(order_rejected(**named))
+    push = ws_messages.push_for(event)
     assert push is not None
     validator("order-status.v1.json")(push[1])
     assert push[1]["status"] == "REJECTED"
+    assert push[1]["reasons"] == event["data"]["reasons"]
 
 
 def test_an_invoice_push_matches_its_schema() -> None:

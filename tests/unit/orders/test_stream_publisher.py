@@ -16,7 +16,8 @@ import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
 from orders import stream_publisher
-from orders.events import event_for_record, event_id_for
+from orders.domain import Money, Order, OrderLine, OrderStatus, RejectionReason, ShippingAddress
+from orders.events import event_for_record, event_id_for, rejected_data
 from shared.contracts import validate_event
 from tests.unit.conftest import Topic
 from tests.unit.helpers import item_change, lambda_context, stream_event
@@ -26,6 +27,7 @@ from tests.unit.orders.test_api import place
 from tests.unit.orders.test_consumers import deliver
 
 ALICE = User.new("customer", email="alice@example.com")
+MUG_PRICE = Money(1290, "EUR")
 
 
 class TableStream:
@@ -110,7 +112,9 @@ def test_an_order_lifecycle_is_announced(
     assert placed["data"]["total"] == {"amount": 3230, "currency": "EUR"}
     assert placed["data"]["customerEmail"] == "alice@example.com"
     assert by_kind[("OrderConfirmed", confirmed)]["correlationid"] == "flow-stock"
-    assert by_kind[("OrderRejected", rejected)]["data"]["reasons"][0]["available"] == 0
+    [reason] = by_kind[("OrderRejected", rejected)]["data"]["reasons"]
+    assert reason["available"] == 0
+    assert reason["productName"] == "Blue mug"  # v1.1: named from the order's line
     cancels = {
         e["subject"]: e["data"]["previousStatus"]
         for e in events
@@ -131,6 +135,31 @@ def test_only_order_items_are_announced(saga: Saga) -> None:
     assert {"ORDER", "PRODUCT", "EVENT", "IDEMPOTENCY"} <= kinds
     assert {r["dynamodb"]["Keys"]["sk"]["S"] for r in announcing} == {"ORDER"}
     assert len(announcing) == 9
+
+
+def test_a_reason_for_a_product_the_order_has_no_line_of_carries_no_name() -> None:
+    order = Order(
+        "5c2d7e1f-8a3b-4c6d-9e0f-1a2b3c4d5e6f",
+        "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
+        "ada@example.com",
+        OrderStatus.PENDING,
+        (OrderLine("6f1c2b7e-3d4a-4f5b-9c8d-2e1f0a9b8c7d", "MUG-1", "Blue mug", 3, MUG_PRICE),),
+        ShippingAddress("Ada", "12 Square", "SW1Y 4JH", "London", "GB"),
+        "2025-03-14T09:00:00.000Z",
+        "2025-03-14T09:00:00.000Z",
+    ).reject(
+        [
+            RejectionReason("6f1c2b7e-3d4a-4f5b-9c8d-2e1f0a9b8c7d", "INSUFFICIENT_STOCK", 3, 1),
+            RejectionReason("9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a", "UNKNOWN_PRODUCT", 1, 0),
+        ],
+        "2025-03-14T09:00:01.000Z",
+    )
+
+    named, unnamed = rejected_data(order)["reasons"]
+
+    assert named["productName"] == "Blue mug"
+    assert "productName" not in unnamed
+    assert unnamed["productId"] == "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a"
 
 
 def test_a_retried_record_keeps_its_event_id(
