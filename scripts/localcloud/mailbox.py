@@ -3,7 +3,7 @@
 Locally SES does not deliver: the emulator keeps every message (order outcomes with
 their invoice PDF, Cognito's verification codes). This server shows them, newest first,
 to people (`/`, `/messages/<id>`) and to scripts (`/api/messages`, `/api/messages/<id>`;
-`?to=<address>` filters by recipient).
+`?to=<address>` keeps the e-mails sent to that address, `?limit=<n>` the newest n).
 
 Local only: it binds 127.0.0.1. Every page is sent with a strict Content-Security-Policy
 (scripts and styles from this server only, no inline code); an e-mail's HTML part is
@@ -47,7 +47,7 @@ STATIC_TYPES = {
 }
 PAGE_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-    "connect-src 'self'; frame-src 'self'; form-action 'none'; base-uri 'none'; "
+    "connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; "
     "frame-ancestors 'none'"
 )
 MAIL_POLICY = (
@@ -143,7 +143,9 @@ class MailboxHandler(BaseHTTPRequestHandler):
             elif path.startswith("/static/"):
                 self._static(path)
             elif path in ("/", "/index.html"):
-                self._send_page(HTTPStatus.OK, list_page(self._context, self.mail_store.messages()))
+                recipient = _first(query, "to")
+                messages = self._messages_to(recipient)
+                self._send_page(HTTPStatus.OK, list_page(self._context, messages, recipient))
             elif (match := MESSAGE_ROUTE.match(path)) is not None:
                 self._message(unquote(match.group(1)), match.group(2), match.group(3))
             else:
@@ -165,11 +167,19 @@ class MailboxHandler(BaseHTTPRequestHandler):
 
     def _api(self, path: str, query: dict[str, list[str]]) -> None:
         if path == "/api/messages":
-            messages = self.mail_store.messages()
-            recipient = _first(query, "to")
-            if recipient:
-                messages = [m for m in messages if m.sent_to(recipient)]
-            self._send_json(HTTPStatus.OK, {"messages": [_api_form(m) for m in messages]})
+            limit = _first(query, "limit")
+            if limit is not None and not limit.isdigit():
+                self._send_json(
+                    HTTPStatus.BAD_REQUEST,
+                    {"error": "BadRequest", "message": "limit must be a whole number >= 0."},
+                )
+                return
+            messages = self._messages_to(_first(query, "to"))
+            shown = messages if limit is None else messages[: int(limit)]
+            self._send_json(
+                HTTPStatus.OK,
+                {"total": len(messages), "messages": [_api_form(m) for m in shown]},
+            )
             return
         match = API_MESSAGE_ROUTE.match(path)
         message = self.mail_store.message(unquote(match.group(1))) if match else None
@@ -180,6 +190,10 @@ class MailboxHandler(BaseHTTPRequestHandler):
             )
             return
         self._send_json(HTTPStatus.OK, _api_form(message))
+
+    def _messages_to(self, recipient: str | None) -> list[MailMessage]:
+        messages = self.mail_store.messages()
+        return [m for m in messages if m.sent_to(recipient)] if recipient else messages
 
     def _message(self, message_id: str, part: str | None, attachment: str | None) -> None:
         message = self.mail_store.message(message_id)

@@ -45,6 +45,10 @@ LABELS: dict[str, dict[str, str]] = {
         "language": "Language",
         "new_mail": "New e-mail arrived.",
         "show": "Show",
+        "filter": "Sent to",
+        "filter_button": "Filter",
+        "filter_clear": "All recipients",
+        "showing": "Showing the newest {shown} of {n}.",
         "not_found": "There is no e-mail with this id (the local cloud forgets its "
         "e-mails when it stops).",
         "unreachable": "The emulator does not answer: is the local cloud still running?",
@@ -77,6 +81,10 @@ LABELS: dict[str, dict[str, str]] = {
         "language": "Idioma",
         "new_mail": "Chegou um novo e-mail.",
         "show": "Mostrar",
+        "filter": "Enviados para",
+        "filter_button": "Filtrar",
+        "filter_clear": "Todos os destinatários",
+        "showing": "Mostrando os {shown} mais recentes de {n}.",
         "not_found": "Não há e-mail com este id (a nuvem local esquece os e-mails quando para).",
         "unreachable": "O emulador não responde: a nuvem local ainda está rodando?",
     },
@@ -182,10 +190,15 @@ def message_path(message: MailMessage) -> str:
     return f"/messages/{quote(message.id, safe='')}"
 
 
-def list_page(ctx: PageContext, messages: list[MailMessage]) -> str:
+PAGE_SIZE = 100
+"""The list page shows this many e-mails, newest first (all of them: /api/messages)."""
+
+
+def list_page(ctx: PageContext, messages: list[MailMessage], recipient: str | None = None) -> str:
+    """`messages`: newest first, already only those sent to `recipient` when given."""
     labels = ctx.labels
     items = []
-    for message in messages:
+    for message in messages[:PAGE_SIZE]:
         anchor = f"m-{re.sub(r'[^A-Za-z0-9_-]', '-', message.id)}"
         attached = (
             f'<p class="attached">'
@@ -204,12 +217,28 @@ def list_page(ctx: PageContext, messages: list[MailMessage]) -> str:
         if items
         else f'<p class="empty">{_e(labels["empty"])}</p>'
     )
+    if len(messages) > PAGE_SIZE:
+        listing += (
+            f'<p class="more">{_e(labels["showing"].format(shown=PAGE_SIZE, n=len(messages)))}</p>'
+        )
+    api = "/api/messages" + (f"?{urlencode({'to': recipient})}" if recipient else "")
+    hidden_language = (
+        f'<input type="hidden" name="lang" value="{_e(ctx.language)}">'
+        if ctx.explicit_language
+        else ""
+    )
+    clear = f' <a href="{_e(ctx.link("/"))}">{_e(labels["filter_clear"])}</a>' if recipient else ""
     body = (
         f"<h1>{_e(labels['title'])}</h1>"
         f'<p class="intro">{_e(labels["intro"])} '
         f'<span class="count">{_e(_count(labels, "count", len(messages)))}</span> · '
-        f'<a href="/api/messages">{_e(labels["json"])}</a></p>'
-        f'<div class="news" role="status" aria-live="polite" '
+        f'<a href="{_e(api)}">{_e(labels["json"])}</a></p>'
+        f'<form class="filter" method="get" action="/" role="search">{hidden_language}'
+        f'<label for="to">{_e(labels["filter"])}</label>'
+        f'<input id="to" name="to" type="email" autocomplete="email" '
+        f'value="{_e(recipient or "")}">'
+        f'<button type="submit">{_e(labels["filter_button"])}</button>{clear}</form>'
+        f'<div class="news" role="status" aria-live="polite" data-api="{_e(api)}" '
         f'data-text="{_e(labels["new_mail"])}" data-show="{_e(labels["show"])}"></div>'
         f"{listing}"
     )

@@ -115,3 +115,33 @@ def test_read_code_finds_the_newest_code_sent_to_an_address(
     assert read_code(customer_mail["address"]) == customer_mail["code"]
     with pytest.raises(AssertionError, match="0 verification code"):
         read_code("nobody@example.com", timeout=1)
+
+
+def test_new_mail_to_the_chosen_address_is_announced_without_moving_the_page(
+    new_page: PageFactory,
+    shot: Callable[[Page, str], Path],
+    endpoints: Endpoints,
+    customer_mail: dict[str, str],
+) -> None:
+    page = new_page("desktop")
+    page.goto(customer_mail["mailbox_url"])
+    page.get_by_label("Sent to").fill(customer_mail["address"])
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator("article.message")).to_have_count(2)
+    first = page.locator("article.message").first
+    before = first.bounding_box()
+
+    ses: Any = boto3.client("ses", **endpoints.client_kwargs())
+    ses.send_email(
+        Source=SHOP,
+        Destination={"ToAddresses": [customer_mail["address"]]},
+        Message={"Subject": {"Data": "A later e-mail"}, "Body": {"Text": {"Data": "Hello"}}},
+    )
+
+    news = page.get_by_role("status")
+    expect(news).to_contain_text("New e-mail arrived.", timeout=10_000)
+    assert first.bounding_box() == before
+    shot(page, "new-mail-announced")
+    news.get_by_role("button", name="Show").click()
+    expect(page.locator("article.message")).to_have_count(3)
+    expect(page.locator("article.message").first).to_contain_text("A later e-mail")

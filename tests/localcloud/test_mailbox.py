@@ -236,6 +236,7 @@ def test_the_json_view_lists_a_recipients_emails_newest_first(mailbox: str, reci
     listed = requests.get(f"{mailbox}/api/messages", params={"to": recipient}, timeout=10)
 
     assert listed.status_code == 200
+    assert listed.json()["total"] == 3
     messages = listed.json()["messages"]
     assert [m["subject"] for m in messages] == [
         "Your verification code",
@@ -254,6 +255,49 @@ def test_the_json_view_lists_a_recipients_emails_newest_first(mailbox: str, reci
     ]
     single = requests.get(f"{mailbox}/api{messages[2]['url']}", timeout=10)
     assert single.json()["id"] == messages[2]["id"]
+
+
+def test_limit_keeps_the_newest_and_the_total_counts_all(mailbox: str, recipient: str) -> None:
+    newest = requests.get(
+        f"{mailbox}/api/messages", params={"to": recipient, "limit": "1"}, timeout=10
+    ).json()
+    bad = requests.get(f"{mailbox}/api/messages", params={"limit": "-1"}, timeout=10)
+
+    assert newest["total"] == 3
+    assert [m["subject"] for m in newest["messages"]] == ["Your verification code"]
+    assert (bad.status_code, bad.json()["error"]) == (400, "BadRequest")
+
+
+def test_the_page_shows_one_recipients_emails_on_request(mailbox: str, recipient: str) -> None:
+    page = requests.get(mailbox, params={"to": recipient}, timeout=10)
+
+    assert page.status_code == 200
+    assert page.text.count('<article class="message"') == 3
+    assert f'value="{recipient}"' in page.text
+
+
+def test_the_list_page_shows_the_newest_hundred() -> None:
+    many = [
+        MailMessage(
+            id=f"m{n}",
+            kind="simple",
+            sender=SHOP,
+            recipients=("ana@example.com",),
+            subject=f"Mail {n}",
+            sent_at=None,
+            text="hi",
+            html=None,
+            attachments=(),
+        )
+        for n in range(150)
+    ]
+
+    page = list_page(PageContext(language="en", explicit_language=False), many)
+
+    assert page.count('<article class="message"') == 100
+    assert "Mail 99<" in page
+    assert "Mail 100<" not in page
+    assert "Showing the newest 100 of 150." in page
 
 
 def test_an_attachment_downloads_with_its_name_and_type(mailbox: str, recipient: str) -> None:

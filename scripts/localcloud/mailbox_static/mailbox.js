@@ -7,10 +7,12 @@
   let announced = false;
   async function check() {
     try {
-      const response = await fetch("/api/messages", { cache: "no-store" });
+      const url = new URL(news.dataset.api, window.location.href);
+      url.searchParams.set("limit", "0");
+      const response = await fetch(url, { cache: "no-store" });
       if (!response.ok) return;
-      const { messages } = await response.json();
-      if (messages.length > count && !announced) {
+      const { total } = await response.json();
+      if (total > count && !announced) {
         announced = true;
         const text = document.createElement("span");
         text.textContent = news.dataset.text;
