@@ -7,6 +7,7 @@ import functools
 import json
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,6 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.browser.conftest import RESULTS_DIR, PageFactory, verification_codes
-from tests.e2e.mailbox import Email
 
 ACCESSIBLE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Fixture page</title>
@@ -107,9 +107,17 @@ def test_what_a_page_logs_is_collected(new_page: PageFactory, site: str) -> None
     assert any("console error: something broke" in line for line in problems), problems
 
 
+@dataclass(frozen=True)
+class Sent:
+    source: str
+    recipients: tuple[str, ...]
+    subject: str
+    body: str
+
+
 def test_verification_codes_are_read_for_one_address_oldest_first() -> None:
-    def code_mail(to: str, code: str) -> Email:
-        return Email(
+    def code_mail(to: str, code: str) -> Sent:
+        return Sent(
             source="no-reply@verificationemail.com",
             recipients=(to,),
             subject="Your verification code",
@@ -119,7 +127,7 @@ def test_verification_codes_are_read_for_one_address_oldest_first() -> None:
     emails = [
         code_mail("Ana@Example.com", "111111"),
         code_mail("bob@example.com", "222222"),
-        Email("shop@example.com", ("ana@example.com",), "Order confirmed", "Order 333333"),
+        Sent("shop@example.com", ("ana@example.com",), "Order confirmed", "Order 333333"),
         code_mail("ana@example.com", "444444"),
     ]
 
