@@ -233,18 +233,31 @@ def static_server(web: Path) -> Iterator[str]:
         server.server_close()
 
 
-def browser_load(web: Path, executable: str) -> dict[str, Any]:
-    """Loads index.html in headless Chromium; the same-origin files it fetched (in order)
-    and those it could not get."""
-    from playwright.sync_api import Error as PlaywrightError
+def browser_load(web: Path, executable: str | None = None, browser: Any = None) -> dict[str, Any]:
+    """Loads index.html in headless Chromium (`browser`, a Playwright Browser, or one
+    started from `executable`); the same-origin files it fetched, in order, and those it
+    could not get."""
+    if browser is not None:
+        return _load(web, browser)
     from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        started = driver.chromium.launch(executable_path=executable, headless=True)
+        try:
+            return _load(web, started)
+        finally:
+            started.close()
+
+
+def _load(web: Path, browser: Any) -> dict[str, Any]:
+    from playwright.sync_api import Error as PlaywrightError
 
     fetched: list[str] = []
     failed: list[str] = []
-    with static_server(web) as base, sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=executable, headless=True)
+    with static_server(web) as base:
+        context = browser.new_context()
         try:
-            page = browser.new_context().new_page()
+            page = context.new_page()
 
             def record(response: Any) -> None:
                 url = urlsplit(response.url)
@@ -259,7 +272,7 @@ def browser_load(web: Path, executable: str) -> dict[str, Any]:
             with contextlib.suppress(PlaywrightError):
                 page.wait_for_load_state("networkidle", timeout=SETTLE_MS)
         finally:
-            browser.close()
+            context.close()
     return {"files": list(dict.fromkeys(fetched)), "failed": list(dict.fromkeys(failed))}
 
 
@@ -275,7 +288,9 @@ def _file_bytes(web: Path, path: str) -> bytes:
     return file.read_bytes()
 
 
-def measure(web: Path, *, use_browser: bool = True) -> dict[str, Any]:
+def measure(web: Path, *, use_browser: bool = True, browser: Any = None) -> dict[str, Any]:
+    """The first-load figure of the console in `web`; `browser`: a running Playwright
+    Browser to load it in (else one is started when Chromium is installed)."""
     if not (web / "index.html").is_file():
         return {"skipped": f"no console: {web}/index.html does not exist"}
     graph = module_graph(web)
@@ -290,8 +305,8 @@ def measure(web: Path, *, use_browser: bool = True) -> dict[str, Any]:
         },
     }
     executable = chromium_executable() if use_browser else None
-    if executable:
-        loaded = browser_load(web, executable)
+    if use_browser and (browser is not None or executable):
+        loaded = browser_load(web, executable, browser)
         result["method"] = "chromium"
         result["failed"] = loaded["failed"]
         counted = loaded["files"]

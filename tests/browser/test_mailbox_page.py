@@ -127,6 +127,8 @@ def test_new_mail_to_the_chosen_address_is_announced_without_moving_the_page(
     page.goto(customer_mail["mailbox_url"])
     page.get_by_label("Sent to").fill(customer_mail["address"])
     page.get_by_role("button", name="Filter").click()
+    page.wait_for_url(re.compile(r"[?&]to="))
+    page.wait_for_load_state("load")  # the stylesheet applied: the layout is final
     expect(page.locator("article.message")).to_have_count(2)
     first = page.locator("article.message").first
     before = first.bounding_box()
