@@ -59,6 +59,7 @@ deploy-localstack: generate ## terraform apply of environments/local into LocalS
 	  -var package_dir=$(CURDIR)/dist/lambda -var lambda_architecture=$(LOCALSTACK_ARCH)
 
 bench: build ## benchmarks; figures under bench/results/
+	@scripts/install_browser.sh || echo "bench: no Chromium; the console's first load is measured from its module graph"
 	$(PY) scripts/bench.py
 
 test: lint unit contracts terraform-check e2e ## everything CI runs

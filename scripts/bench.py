@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The benchmarks (`make bench`): cold start, package size, contract validation, handler
-overhead and cost per million orders; the local pipeline with --pipeline.
+overhead, cost per million orders and the console's first-load size; the local pipeline
+with --pipeline.
 
 Runs against the built zips (`make build` first): every function is found from Terraform
 and functions/*/ (scripts/benchmarks/functions.py). Prints a table and writes JSON to
@@ -27,6 +28,7 @@ from benchmarks import (  # noqa: E402
     cold_start,
     contracts,
     cost,
+    first_load,
     functions,
     overhead,
     package_size,
@@ -76,6 +78,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     results["package_size"] = package_size.measure(deployed or host)
     results["contracts"] = contracts.measure(number=20 if quick else 2000)
     results["cost"] = cost.measure(found, results["overhead"], args.architecture)
+    results["first_load"] = first_load.measure(args.web, use_browser=not quick)
     if args.pipeline:
         results["pipeline"] = pipeline.measure(args.pipeline)
     results["targets_met"] = verdicts(results)
@@ -112,6 +115,7 @@ def main() -> int:
     )
     parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="the built zips")
     parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON goes")
+    parser.add_argument("--web", type=Path, default=ROOT / "web", help="the console's files")
     parser.add_argument("--architecture", choices=["arm64", "x86_64"], default="arm64")
     args = parser.parse_args()
     results = run(args)

@@ -10,6 +10,7 @@ TARGETS = {
     "contract_speedup": 20.0,  # generated validators vs jsonschema (median valid event)
     "rest_request_ms": 1.0,
     "record_ms": 0.3,
+    "first_load_kb": 150.0,  # the console's first load, gzip (scripts/benchmarks/first_load.py)
 }
 
 
@@ -31,6 +32,9 @@ def verdicts(results: dict[str, Any]) -> dict[str, bool]:
     contracts = results.get("contracts", {})
     if "ratio_median" in contracts:
         met["contract_speedup"] = contracts["ratio_valid_median"] >= TARGETS["contract_speedup"]
+    first_load = results.get("first_load", {})
+    if "total" in first_load:
+        met["first_load_kb"] = first_load["total"]["gzip"] / 1000 <= TARGETS["first_load_kb"]
     for figures in results.get("overhead", {}).values():
         if "us" in figures:
             key = "rest_request_ms" if figures["per"] == "request" else "record_ms"
@@ -50,6 +54,42 @@ def _cold_row(label: str, entry: dict[str, Any]) -> str:
         f"{untraced['ratio']:>7.2f}{untraced['cpu_ratio']:>6.2f}"
         f"{traced['max_rss_mb']:>8.1f}"
     )
+
+
+def _kb(n: int) -> str:
+    return f"{n / 1000:.1f} KB"
+
+
+def _first_load_lines(first_load: dict[str, Any] | None) -> list[str]:
+    if not first_load:
+        return []
+    if "skipped" in first_load:
+        return [f"Console first load: skipped ({first_load['skipped']})"]
+    total, files = first_load["total"], first_load["files"]
+    how = (
+        "loaded in headless Chromium"
+        if first_load["method"] == "chromium"
+        else f"static module graph; {first_load['why_not_chromium']}"
+    )
+    lines = [
+        f"Console first load ({first_load['web']}, {how}: {len(files)} files; budget "
+        f"{_kb(first_load['budget_bytes'])} gzip)",
+        f"  raw {_kb(total['bytes'])}, gzip {_kb(total['gzip'])}, brotli {_kb(total['brotli'])}, "
+        f"served by CloudFront (brotli) {_kb(total['served'])}",
+    ]
+    biggest = sorted(files.items(), key=lambda item: item[1]["gzip"], reverse=True)[:5]
+    lines += [
+        f"  {path:<44}{_kb(size['bytes']):>10} raw{_kb(size['gzip']):>10} gzip"
+        for path, size in biggest
+    ]
+    graph = first_load["module_graph"]
+    for key, label in (("lazy", "loaded later (dynamic import)"), ("external", "external"),
+                       ("missing", "MISSING"), ):  # fmt: skip
+        if graph.get(key):
+            lines.append(f"  {label}: {', '.join(graph[key])}")
+    if first_load.get("failed"):
+        lines.append(f"  the browser could not get: {', '.join(first_load['failed'])}")
+    return lines
 
 
 def table(results: dict[str, Any]) -> str:
@@ -107,6 +147,7 @@ def table(results: dict[str, Any]) -> str:
         lines.append(f"  {'total':<30}{cost['usd_total']:>10.2f}")
         per_order = ", ".join(f"{k}={v}" for k, v in cost["assumptions"]["per_order"].items())
         lines.append(f"  assumed per order: {per_order}")
+    lines += _first_load_lines(results.get("first_load"))
     pipeline = results.get("pipeline")
     if pipeline:
         if "skipped" in pipeline:
