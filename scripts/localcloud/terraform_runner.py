@@ -29,9 +29,11 @@ def terraform_environment() -> dict[str, str]:
 class LocalTerraform:
     """init, apply and output for the local environment, with state kept under .local/."""
 
-    def __init__(self, state_file: Path, log_file: Path) -> None:
+    def __init__(self, state_file: Path, log_file: Path, console_url: str | None = None) -> None:
         self.state_file = state_file
         self.log_file = log_file
+        self.console_url = console_url
+        """The local web console's origin (`-var console_url`): CORS and e-mail links."""
         self._env = terraform_environment()
 
     def _run(self, *args: str, capture: bool = False) -> str:
@@ -69,12 +71,15 @@ class LocalTerraform:
 
     def _stack_arguments(self, endpoint_url: str) -> list[str]:
         """What apply and plan share: this state, this emulator, many calls at once."""
-        return [
+        arguments = [
             "-input=false",
             "-parallelism=20",
             f"-state={self.state_file}",
             f"-var=aws_endpoint_url={endpoint_url}",
         ]
+        if self.console_url:
+            arguments.append(f"-var=console_url={self.console_url}")
+        return arguments
 
     def outputs(self) -> dict[str, Any]:
         printed = self._run("output", "-json", f"-state={self.state_file}", capture=True)

@@ -26,7 +26,9 @@ def test_planning_the_local_stack_again_changes_nothing(
     for name, value in aws_environment(endpoints.aws_endpoint_url).items():
         monkeypatch.setenv(name, value)
     terraform = LocalTerraform(
-        state_file=ROOT / ".local" / "terraform.tfstate", log_file=tmp_path / "terraform.log"
+        state_file=ROOT / ".local" / "terraform.tfstate",
+        log_file=tmp_path / "terraform.log",
+        console_url=endpoints.raw.get("web_url"),  # as `make up` applied it
     )
 
     assert terraform.planned_changes(endpoints.aws_endpoint_url) == []

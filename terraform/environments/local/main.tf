@@ -53,6 +53,7 @@ module "stack" {
   environment         = "local"
   package_dir         = coalesce(var.package_dir, abspath("${path.root}/../../../dist/host"))
   lambda_architecture = var.lambda_architecture
+  console_url         = var.console_url
   log_retention_days  = 7
   deletion_protection = false
 

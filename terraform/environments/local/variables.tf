@@ -32,3 +32,14 @@ variable "lambda_architecture" {
   type        = string
   default     = "arm64"
 }
+
+variable "console_url" {
+  description = "Origin of the local web console (`make up` passes http://127.0.0.1:<port>, no trailing slash); null when none runs."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.console_url == null || can(regex("^https?://[^/]+$", var.console_url))
+    error_message = "console_url must be an origin like http://127.0.0.1:8080 (no path, no trailing slash)."
+  }
+}
