@@ -11,7 +11,6 @@ from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from invoices import config
@@ -20,7 +19,13 @@ from invoices.repository import DynamoDBInvoiceRepository
 from invoices.service import InvoiceService
 from invoices.storage import S3InvoiceStore, s3_client
 from shared import aws
-from shared.http import authorize, current_principal, register_error_handlers, resolve
+from shared.http import (
+    authorize,
+    current_principal,
+    register_error_handlers,
+    resolve,
+    rest_resolver,
+)
 from shared.observability import lambda_handler
 
 if TYPE_CHECKING:
@@ -29,7 +34,7 @@ if TYPE_CHECKING:
 InvoiceId = Annotated[UUID, Path(alias="id")]
 OrderId = Annotated[UUID, Query(alias="orderId")]
 
-app = APIGatewayRestResolver(enable_validation=True)
+app = rest_resolver()
 register_error_handlers(app)
 
 

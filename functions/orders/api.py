@@ -12,7 +12,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 
 from orders import idempotency
@@ -23,7 +23,13 @@ from orders.repository import DynamoDBOrderRepository
 from orders.service import OrderService
 from shared import aws
 from shared.auth import ADMIN, CUSTOMER
-from shared.http import authorize, current_principal, register_error_handlers, resolve
+from shared.http import (
+    authorize,
+    current_principal,
+    register_error_handlers,
+    resolve,
+    rest_resolver,
+)
 from shared.observability import current_correlation_id, lambda_handler, metrics
 
 if TYPE_CHECKING:
@@ -36,7 +42,7 @@ IdempotencyKey = Annotated[
     Header(alias=idempotency.HEADER, min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$"),
 ]
 
-app = APIGatewayRestResolver(enable_validation=True)
+app = rest_resolver()
 register_error_handlers(app)
 SHOPPERS = (CUSTOMER, ADMIN)
 

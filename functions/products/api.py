@@ -13,7 +13,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 
 from products.domain import Product
@@ -23,7 +23,7 @@ from products.service import ProductService
 from shared import aws
 from shared.auth import ADMIN
 from shared.errors import BadRequest
-from shared.http import authorize, register_error_handlers, resolve
+from shared.http import authorize, register_error_handlers, resolve, rest_resolver
 from shared.observability import current_correlation_id, lambda_handler
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ TABLE_ENV = "PRODUCTS_TABLE_NAME"
 ProductId = Annotated[UUID, Path(alias="id")]
 _ETAG = re.compile(r'^(?:W/)?"?(\d{1,18})"?$')
 
-app = APIGatewayRestResolver(enable_validation=True)
+app = rest_resolver()
 register_error_handlers(app)
 
 

@@ -12,15 +12,26 @@
   error the route can answer (``ErrorBody``): 400 and 401 always, 403 when groups are
   required, plus the route's own (404, 409, ...). ``scripts/openapi/export.py`` merges the
   services' documents.
+- :func:`rest_resolver` creates a service's resolver; with ``CORS_ALLOWED_ORIGIN`` set (by
+  Terraform: the web console's origin) every response to a request from exactly that
+  origin carries the CORS headers (Powertools' CORSConfig), and every response says
+  ``Vary: Origin``. Without it, no CORS headers at all. API Gateway answers preflights
+  itself (the rest_api module's MOCK OPTIONS methods).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import (
+    APIGatewayRestResolver,
+    CORSConfig,
+    Response,
+    content_types,
+)
 from aws_lambda_powertools.event_handler.exceptions import ServiceError
 from aws_lambda_powertools.event_handler.middlewares import BaseMiddlewareHandler
 from aws_lambda_powertools.event_handler.middlewares.openapi_validation import (
@@ -44,11 +55,41 @@ from shared.observability import (
 )
 
 if TYPE_CHECKING:
-    from aws_lambda_powertools.event_handler import APIGatewayRestResolver
     from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
 PRINCIPAL_CONTEXT_KEY = "principal"
+
+CORS_ALLOWED_ORIGIN_ENV = "CORS_ALLOWED_ORIGIN"
+CORS_ALLOW_HEADERS = ("Idempotency-Key", "If-Match", CORRELATION_ID_HEADER)
+"""Request headers the console sends beyond Powertools' own (Authorization, Content-Type...)."""
+CORS_EXPOSE_HEADERS = ("ETag", "Location", "Retry-After", CORRELATION_ID_HEADER)
+"""Response headers the console reads."""
+CORS_MAX_AGE_SECONDS = 3600
+
+
+def cors_allowed_origin() -> str | None:
+    """The one origin browsers may call from (``CORS_ALLOWED_ORIGIN``), or None."""
+    return os.environ.get(CORS_ALLOWED_ORIGIN_ENV, "").strip() or None
+
+
+def cors_config() -> CORSConfig | None:
+    """CORS for the configured origin only (Powertools adds the headers to responses
+    whose request ``Origin`` is exactly that origin); None without one."""
+    origin = cors_allowed_origin()
+    if origin is None:
+        return None
+    return CORSConfig(
+        allow_origin=origin,
+        allow_headers=list(CORS_ALLOW_HEADERS),
+        expose_headers=list(CORS_EXPOSE_HEADERS),
+        max_age=CORS_MAX_AGE_SECONDS,
+    )
+
+
+def rest_resolver() -> APIGatewayRestResolver:
+    """A service's resolver: request validation, and CORS when an origin is configured."""
+    return APIGatewayRestResolver(enable_validation=True, cors=cors_config())
 
 
 class ErrorField(BaseModel):
@@ -227,10 +268,30 @@ def resolve(
     app: APIGatewayRestResolver, event: Mapping[str, Any], context: LambdaContext
 ) -> dict[str, Any]:
     """``app.resolve`` with the request's correlation id in every log line and echoed in
-    the ``X-Correlation-Id`` response header."""
+    the ``X-Correlation-Id`` response header; ``Vary: Origin`` when CORS is on (whether the
+    CORS headers are there depends on the request's Origin, so caches must key on it)."""
     set_correlation_id(correlation_id_from_request(event))
     response = app.resolve(dict(event), context)
+    headers = response.setdefault("multiValueHeaders", {})
     correlation_id = current_correlation_id()
     if correlation_id:
-        response.setdefault("multiValueHeaders", {})[CORRELATION_ID_HEADER] = [correlation_id]
+        headers[CORRELATION_ID_HEADER] = [correlation_id]
+    if cors_allowed_origin() is not None:
+        _add_vary(response, "Origin")
     return response
+
+
+def _add_vary(response: dict[str, Any], field: str) -> None:
+    """Adds ``field`` to the response's Vary header (in multiValueHeaders, the REST
+    proxy response's own), keeping whatever else it names."""
+    headers: dict[str, list[str]] = response["multiValueHeaders"]
+    existing = [
+        value for name in [n for n in headers if n.lower() == "vary"] for value in headers.pop(name)
+    ]
+    single = response.get("headers") or {}
+    for name in [n for n in single if n.lower() == "vary"]:
+        existing.append(str(single.pop(name)))
+    fields = [item.strip() for value in existing for item in value.split(",") if item.strip()]
+    if field.lower() not in {item.lower() for item in fields}:
+        fields.append(field)
+    headers["Vary"] = [", ".join(fields)]

@@ -5,7 +5,9 @@ package serve what this module finds:
 
 - ``discover_rest_apis(endpoint_url, region)``: every REST API (API Gateway v1) with its
   resources, methods (authorization type, Cognito authorizer, OAuth scopes), Lambda
-  proxy integrations (function name, timeout), stages and stage variables.
+  proxy integrations (function name, timeout), static MOCK integrations (CORS
+  preflights), stages and stage variables, and its customized gateway responses
+  (the headers, status and body API Gateway gives its own error answers).
 - ``discover_websocket_apis(endpoint_url, region)``: every WebSocket API (API Gateway v2)
   with its route selection expression, routes (target function, REQUEST authorizer,
   two-way or not) and stages.
@@ -59,6 +61,20 @@ class MockResponse:
 
 
 @dataclass(frozen=True)
+class GatewayResponse:
+    """A customized gateway response (PutGatewayResponse) of a REST API."""
+
+    response_type: str
+    """DEFAULT_4XX, DEFAULT_5XX, UNAUTHORIZED, MISSING_AUTHENTICATION_TOKEN, THROTTLED, ..."""
+    status_code: int | None
+    """None: the status of the error being answered."""
+    headers: tuple[tuple[str, str], ...]
+    """Header name -> mapping expression ('literal', method.request.header.X, ...)."""
+    templates: tuple[tuple[str, str], ...] = ()
+    """Content type -> body template."""
+
+
+@dataclass(frozen=True)
 class RestMethod:
     http_method: str
     authorization_type: str
@@ -88,6 +104,8 @@ class RestApi:
     stages: dict[str, dict[str, str]]
     """Stage name -> stage variables."""
     binary_media_types: tuple[str, ...] = ()
+    gateway_responses: dict[str, GatewayResponse] = field(default_factory=dict)
+    """Response type -> its customization (only the customized ones)."""
 
 
 @dataclass(frozen=True)
@@ -192,7 +210,31 @@ def _read_rest_api(client: APIGatewayClient, api: Any) -> RestApi:
         resources=tuple(resources),
         stages=stages,
         binary_media_types=tuple(api.get("binaryMediaTypes", [])),
+        gateway_responses=_gateway_responses(client, api_id),
     )
+
+
+def _gateway_responses(client: APIGatewayClient, api_id: str) -> dict[str, GatewayResponse]:
+    """The API's customized gateway responses (AWS also lists the uncustomized defaults,
+    flagged defaultResponse; moto lists only those put)."""
+    prefix = "gatewayresponse.header."
+    found: dict[str, GatewayResponse] = {}
+    for page in client.get_paginator("get_gateway_responses").paginate(restApiId=api_id):
+        for item in page.get("items", []):
+            if item.get("defaultResponse"):
+                continue
+            status = item.get("statusCode")
+            found[item["responseType"]] = GatewayResponse(
+                response_type=item["responseType"],
+                status_code=int(status) if status else None,
+                headers=tuple(
+                    (name.removeprefix(prefix), value)
+                    for name, value in (item.get("responseParameters") or {}).items()
+                    if name.startswith(prefix)
+                ),
+                templates=tuple((item.get("responseTemplates") or {}).items()),
+            )
+    return found
 
 
 def _rest_method(

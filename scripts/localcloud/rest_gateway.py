@@ -8,18 +8,23 @@ URLs (``base_url_for`` returns the first form whenever it is unambiguous)::
 With several APIs sharing a stage name the first form tries them in name order and
 serves the first that has a matching route. Behaviour follows API Gateway: resource
 matching (literal > {param} > {proxy+}, method > ANY), Lambda proxy (AWS_PROXY) and
-static MOCK integrations (CORS preflights), the Cognito user pool
-authorizer (ID token in the identity-source header, with or without ``Bearer ``;
-access token with scopes when the method has OAuth scopes), the Lambda proxy event
-(format 1.0) and API Gateway's own error responses:
+static MOCK integrations (CORS preflights, with their header mappings), the Cognito
+user pool authorizer (ID token in the identity-source header, with or without
+``Bearer ``; access token with scopes when the method has OAuth scopes), the Lambda
+proxy event (format 1.0) and API Gateway's own error responses, customized by the API's
+gateway responses (status, headers such as Access-Control-Allow-Origin, body template;
+see gateway_responses.py):
 
-    403 {"message":"Forbidden"}                      unknown API or stage
+    403 {"message":"Forbidden"}                      unknown API or stage (not customized)
     403 {"message":"Missing Authentication Token"}   no resource/method matches
     401 {"message":"Unauthorized"}                   missing or invalid token
     401 {"message":"The incoming token has expired"}
     413 {"message":"Request Too Long"}               body over 10 MB
+    500 {"message":"Internal server error"}          an authorizer/integration not served here
     502 {"message":"Internal server error"}          function error or malformed result
     504 {"message":"Endpoint request timed out"}     integration timeout (29 s max)
+
+(The stage's throttling is not enforced locally, so THROTTLED (429) never occurs.)
 
 Public API::
 
@@ -47,8 +52,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote
 
+from localcloud import gateway_responses
 from localcloud.api_discovery import RestApi, RestMethod, discover_rest_apis
 from localcloud.emulator import LOCAL_REGION
+from localcloud.gateway_responses import GatewayError, RequestView
 from localcloud.invocation import Invoker
 from localcloud.jwt_verifier import CognitoTokenVerifier, TokenError, TokenExpiredError
 from localcloud.rest_proxy import (
@@ -58,7 +65,6 @@ from localcloud.rest_proxy import (
     MalformedProxyResponseError,
     authorizer_claims,
     build_proxy_event,
-    gateway_error,
     proxy_response,
 )
 from localcloud.rest_routes import RouteMatch, RouteTable
@@ -67,30 +73,6 @@ logger = logging.getLogger("localcloud.rest_gateway")
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 _REFRESH_ON_MISS_EVERY_S = 1.0
-
-
-def _forbidden() -> HttpResponse:
-    return gateway_error(403, "Forbidden", "ForbiddenException")
-
-
-def _missing_token() -> HttpResponse:
-    return gateway_error(403, "Missing Authentication Token", "MissingAuthenticationTokenException")
-
-
-def _unauthorized(message: str = "Unauthorized") -> HttpResponse:
-    return gateway_error(401, message, "UnauthorizedException")
-
-
-def _internal_error() -> HttpResponse:
-    return gateway_error(500, "Internal server error", "InternalServerErrorException")
-
-
-def _bad_gateway() -> HttpResponse:
-    return gateway_error(502, "Internal server error", "InternalServerErrorException")
-
-
-def _timed_out() -> HttpResponse:
-    return gateway_error(504, "Endpoint request timed out")
 
 
 @dataclass(frozen=True)
@@ -225,17 +207,35 @@ class RestGateway:
         source_ip: str,
         request_id: str,
     ) -> HttpResponse:
-        if len(body) > MAX_BODY_BYTES:
-            return gateway_error(413, "Request Too Long")
         located = self._locate(method, raw_path)
         if (located is None or located[3] is None) and self._refresh_on_miss():
             located = self._locate(method, raw_path)
         if located is None:
-            return _forbidden()
+            # No API to customize the answer with.
+            error = gateway_responses.request_too_large() if len(body) > MAX_BODY_BYTES else None
+            return gateway_responses.render(error or gateway_responses.forbidden())
         api, stage, path, match = located
-        if match is None:
-            return _missing_token()
+        view = RequestView(
+            headers=headers,
+            query=query,
+            path_parameters=match.path_parameters if match else {},
+            stage=stage,
+            stage_variables=api.stages.get(stage, {}),
+            request_id=request_id,
+        )
         request = HttpRequest(method, path, query, headers, body, stage, source_ip, self.port)
+        outcome = self._serve_located(api, request, match, request_id)
+        if isinstance(outcome, GatewayError):
+            return gateway_responses.render(outcome, api.gateway_responses, view)
+        return outcome
+
+    def _serve_located(
+        self, api: RestApi, request: HttpRequest, match: RouteMatch | None, request_id: str
+    ) -> HttpResponse | GatewayError:
+        if len(request.body) > MAX_BODY_BYTES:
+            return gateway_responses.request_too_large()
+        if match is None:
+            return gateway_responses.missing_authentication_token()
         claims, denied = self._authorize(match.method, request)
         if denied:
             return denied
@@ -273,18 +273,18 @@ class RestGateway:
 
     def _authorize(
         self, method: RestMethod, request: HttpRequest
-    ) -> tuple[dict[str, str] | None, HttpResponse | None]:
+    ) -> tuple[dict[str, str] | None, GatewayError | None]:
         """(claims for requestContext.authorizer, None) or (None, the refusal)."""
         if method.authorization_type == "NONE":
             return None, None
         if method.authorization_type != "COGNITO_USER_POOLS" or method.authorizer is None:
             logger.error("authorization type %s is not served locally", method.authorization_type)
-            return None, _internal_error()
+            return None, gateway_responses.authorizer_configuration_error()
         token = (request.header(method.authorizer.header) or "").strip()
         if token[:7].lower() == "bearer ":
             token = token[7:].strip()
         if not token:
-            return None, _unauthorized()
+            return None, gateway_responses.unauthorized()
         token_use = "access" if method.authorization_scopes else "id"
         expired = False
         for pool_id in method.authorizer.user_pool_ids:
@@ -298,9 +298,10 @@ class RestGateway:
                 continue
             granted = set(str(claims.get("scope", "")).split())
             if method.authorization_scopes and not granted & set(method.authorization_scopes):
-                return None, _unauthorized()
+                return None, gateway_responses.unauthorized()
             return authorizer_claims(claims), None
-        return None, _unauthorized("The incoming token has expired" if expired else "Unauthorized")
+        message = "The incoming token has expired" if expired else "Unauthorized"
+        return None, gateway_responses.unauthorized(message)
 
     def _integrate(
         self,
@@ -309,7 +310,7 @@ class RestGateway:
         match: RouteMatch,
         claims: dict[str, str] | None,
         request_id: str,
-    ) -> HttpResponse:
+    ) -> HttpResponse | GatewayError:
         method = match.method
         if method.mock is not None:
             headers = list(method.mock.headers)
@@ -323,7 +324,7 @@ class RestGateway:
                 match.resource.path,
                 method.integration_type,
             )
-            return _internal_error()
+            return gateway_responses.api_configuration_error()
         event = build_proxy_event(
             api, request, match, claims=claims, request_id=request_id, account_id=self.account_id
         )
@@ -332,18 +333,18 @@ class RestGateway:
             result = future.result(timeout=method.timeout_ms / 1000)
         except concurrent.futures.TimeoutError:
             logger.warning("%s timed out after %d ms", method.function_name, method.timeout_ms)
-            return _timed_out()
+            return gateway_responses.integration_timeout()
         except Exception:
             logger.exception("invoking %s failed", method.function_name)
-            return _bad_gateway()
+            return gateway_responses.integration_failure()
         if not result.ok:
             logger.warning("%s failed: %s", method.function_name, result.error)
-            return _bad_gateway()
+            return gateway_responses.integration_failure()
         try:
             return proxy_response(result.payload)
         except MalformedProxyResponseError as exc:
             logger.warning("%s: malformed Lambda proxy response: %s", method.function_name, exc)
-            return _bad_gateway()
+            return gateway_responses.integration_failure()
 
 
 def _handler_class(gateway: RestGateway) -> type[BaseHTTPRequestHandler]:

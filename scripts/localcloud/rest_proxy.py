@@ -9,7 +9,8 @@
   every value a string, lists comma-joined, ``exp``/``iat`` as ``Tue Apr 04 18:39:39 UTC
   2023``.
 - ``proxy_response`` turns the function's result into the HTTP response, or raises
-  MalformedProxyResponse (API Gateway answers 502 Internal server error).
+  MalformedProxyResponse (API Gateway answers 502 Internal server error; its own
+  answers are in gateway_responses.py).
 """
 
 from __future__ import annotations
@@ -65,14 +66,6 @@ class HttpResponse:
 
 class MalformedProxyResponseError(ValueError):
     """The function's result is not a valid Lambda proxy response."""
-
-
-def gateway_error(status: int, message: str, error_type: str | None = None) -> HttpResponse:
-    """One of API Gateway's own responses, e.g. 403 {"message":"Missing Authentication Token"}."""
-    headers = [("Content-Type", "application/json")]
-    if error_type:
-        headers.append(("x-amzn-ErrorType", error_type))
-    return HttpResponse(status, headers, json.dumps({"message": message}).encode())
 
 
 def build_proxy_event(

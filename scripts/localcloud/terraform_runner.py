@@ -11,6 +11,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 LOCAL_ENVIRONMENT = ROOT / "terraform" / "environments" / "local"
 CLI_CONFIG_SCRIPT = ROOT / "scripts" / "terraform_cli_config.sh"
+CONSOLE_URL_ENV = "LOCALCLOUD_CONSOLE_URL"
 
 
 def terraform_environment() -> dict[str, str]:
@@ -29,11 +30,9 @@ def terraform_environment() -> dict[str, str]:
 class LocalTerraform:
     """init, apply and output for the local environment, with state kept under .local/."""
 
-    def __init__(self, state_file: Path, log_file: Path, console_url: str | None = None) -> None:
+    def __init__(self, state_file: Path, log_file: Path) -> None:
         self.state_file = state_file
         self.log_file = log_file
-        self.console_url = console_url
-        """The local web console's origin (`-var console_url`): CORS and e-mail links."""
         self._env = terraform_environment()
 
     def _run(self, *args: str, capture: bool = False) -> str:
@@ -70,16 +69,16 @@ class LocalTerraform:
         return [line for line in lines if line.startswith("# ") and " will be " in line]
 
     def _stack_arguments(self, endpoint_url: str) -> list[str]:
-        """What apply and plan share: this state, this emulator, many calls at once."""
-        arguments = [
+        """What apply and plan share: this state, this emulator, many calls at once, and
+        the web console's origin when LOCALCLOUD_CONSOLE_URL names one (CORS, e-mail links)."""
+        console_url = os.environ.get(CONSOLE_URL_ENV, "").strip()
+        return [
             "-input=false",
             "-parallelism=20",
             f"-state={self.state_file}",
             f"-var=aws_endpoint_url={endpoint_url}",
+            *([f"-var=console_url={console_url}"] if console_url else []),
         ]
-        if self.console_url:
-            arguments.append(f"-var=console_url={self.console_url}")
-        return arguments
 
     def outputs(self) -> dict[str, Any]:
         printed = self._run("output", "-json", f"-state={self.state_file}", capture=True)

@@ -25,7 +25,7 @@ from localcloud.pollers import EventSourcePollers
 from localcloud.rest_gateway import RestGateway
 from localcloud.scheduler import Scheduler
 from localcloud.seed import seed_demo_data
-from localcloud.terraform_runner import LocalTerraform
+from localcloud.terraform_runner import CONSOLE_URL_ENV, LocalTerraform
 from localcloud.web_console import WebConsole, config_document
 from localcloud.websocket_gateway import WebSocketGateway
 
@@ -89,10 +89,10 @@ class LocalCloud:
         # The console's port is taken before the apply: its URL is the stack's console_url.
         console = WebConsole(port=self.ports.web)
         self._stack.callback(console.stop)
+        os.environ[CONSOLE_URL_ENV] = console.bind()  # -var console_url for the apply
         terraform = LocalTerraform(
             state_file=STATE_DIR / "terraform.tfstate",
             log_file=STATE_DIR / "logs" / "terraform.log",
-            console_url=console.bind(),
         )
         with self._step("terraform init"):
             terraform.init()

@@ -42,6 +42,9 @@ module "rest_api" {
   }
   routes = local.rest_routes
 
+  # Browsers may call the API from the console's origin only (none without a console).
+  cors_allowed_origin = local.console_url
+
   execution_logging_level = var.api_execution_logging_level
   throttling_rate_limit   = var.api_throttling_rate_limit
   throttling_burst_limit  = var.api_throttling_burst_limit

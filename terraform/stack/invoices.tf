@@ -182,7 +182,7 @@ module "invoices_api" {
   memory_size   = 512
   timeout       = 10
   kms_key_arn   = module.key.key_arn
-  environment_variables = merge(local.invoices_environment, {
+  environment_variables = merge(local.invoices_environment, local.rest_api_cors_environment, {
     DOWNLOAD_URL_TTL_SECONDS = tostring(var.invoice_download_url_ttl_seconds)
   })
   policy_statements = [

@@ -58,7 +58,7 @@ module "orders_api" {
   memory_size           = 512
   timeout               = 10
   kms_key_arn           = module.key.key_arn
-  environment_variables = local.orders_environment
+  environment_variables = merge(local.orders_environment, local.rest_api_cors_environment)
   policy_statements = [
     {
       sid = "ReadAndWriteOrders"

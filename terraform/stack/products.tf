@@ -42,7 +42,7 @@ module "products_api" {
   memory_size   = 512
   timeout       = 10
   kms_key_arn   = module.key.key_arn
-  environment_variables = merge(local.products_environment, {
+  environment_variables = merge(local.products_environment, local.rest_api_cors_environment, {
     PRODUCTS_TABLE_NAME = module.products_table.name
   })
   policy_statements = [

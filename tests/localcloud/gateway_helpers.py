@@ -209,6 +209,59 @@ def deploy_rest_api(
     return api_id
 
 
+CORS_ALLOW_HEADERS = "Authorization,Content-Type,Idempotency-Key,If-Match,X-Correlation-Id"
+
+
+def deploy_cors(api_id: str, origin: str, stage: str = "v1") -> None:
+    """What terraform/modules/rest_api does with cors_allowed_origin: an OPTIONS method
+    (MOCK, 204) on every resource with methods, and DEFAULT_4XX/5XX gateway responses
+    carrying the origin; then a new deployment of the stage."""
+    apigateway = boto3.client("apigateway")
+    for resource in apigateway.get_resources(restApiId=api_id, embed=["methods"])["items"]:
+        methods = sorted({*resource.get("resourceMethods", {}), "OPTIONS"})
+        if methods == ["OPTIONS"]:
+            continue
+        literal = {
+            "Access-Control-Allow-Origin": f"'{origin}'",
+            "Access-Control-Allow-Methods": f"'{','.join(methods)}'",
+            "Access-Control-Allow-Headers": f"'{CORS_ALLOW_HEADERS}'",
+            "Access-Control-Max-Age": "'3600'",
+            "Vary": "'Origin'",
+        }
+        where = {"restApiId": api_id, "resourceId": resource["id"], "httpMethod": "OPTIONS"}
+        apigateway.put_method(**where, authorizationType="NONE")
+        apigateway.put_method_response(
+            **where,
+            statusCode="204",
+            responseParameters={f"method.response.header.{h}": True for h in literal},
+        )
+        apigateway.put_integration(
+            **where, type="MOCK", requestTemplates={"application/json": '{"statusCode":204}'}
+        )
+        apigateway.put_integration_response(
+            **where,
+            statusCode="204",
+            responseParameters={f"method.response.header.{h}": v for h, v in literal.items()},
+        )
+    for response_type in ("DEFAULT_4XX", "DEFAULT_5XX"):
+        apigateway.put_gateway_response(
+            restApiId=api_id,
+            responseType=response_type,
+            responseParameters={
+                "gatewayresponse.header.Access-Control-Allow-Origin": f"'{origin}'",
+                "gatewayresponse.header.Access-Control-Expose-Headers": "'x-amzn-ErrorType'",
+                "gatewayresponse.header.Vary": "'Origin'",
+            },
+            responseTemplates={"application/json": '{"message":$context.error.messageString}'},
+        )
+    deployment = apigateway.create_deployment(restApiId=api_id)
+    apigateway.update_stage(
+        restApiId=api_id,
+        stageName=stage,
+        patchOperations=[{"op": "replace", "path": "/deploymentId", "value": deployment["id"]}],
+    )
+
+
 def deploy_websocket_api(
     routes: dict[str, str],
     *,

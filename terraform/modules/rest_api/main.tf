@@ -133,12 +133,17 @@ resource "aws_lambda_permission" "this" {
 resource "aws_api_gateway_deployment" "this" {
   rest_api_id = aws_api_gateway_rest_api.this.id
 
-  # A new deployment whenever a route, its authorization or its target changes.
+  # A new deployment whenever a route, its authorization, its target or the CORS
+  # answers change (gateway responses, too, only take effect when deployed).
   triggers = {
     redeployment = sha1(jsonencode([
       var.routes,
       [for key in sort(keys(var.routes)) : var.functions[var.routes[key].function].invoke_arn],
       var.user_pool_arns,
+      var.cors_allowed_origin,
+      local.cors_paths,
+      local.cors_preflight_headers,
+      local.cors_gateway_response_headers,
     ]))
   }
 
@@ -146,7 +151,13 @@ resource "aws_api_gateway_deployment" "this" {
     create_before_destroy = true
   }
 
-  depends_on = [aws_api_gateway_method.this, aws_api_gateway_integration.this]
+  depends_on = [
+    aws_api_gateway_method.this,
+    aws_api_gateway_integration.this,
+    aws_api_gateway_integration.cors,
+    aws_api_gateway_integration_response.cors,
+    aws_api_gateway_gateway_response.cors,
+  ]
 }
 
 resource "aws_cloudwatch_log_group" "access" {

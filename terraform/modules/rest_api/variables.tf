@@ -155,3 +155,47 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "cors_allowed_origin" {
+  description = "The one origin (scheme://host[:port], no path, no trailing slash) allowed to call the API from a browser, for example the web console's https://d111111abcdef8.cloudfront.net. Null: no CORS at all (no OPTIONS methods, no CORS headers on API Gateway's own responses)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.cors_allowed_origin == null ? true : can(regex("^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$", var.cors_allowed_origin))
+    error_message = "cors_allowed_origin must be one origin such as https://console.example.com or http://127.0.0.1:8080 (no wildcard, path or trailing slash)."
+  }
+}
+
+variable "cors_allow_headers" {
+  description = "Request headers a browser may send cross-origin (answered in Access-Control-Allow-Headers of the preflight)."
+  type        = list(string)
+  default     = ["Authorization", "Content-Type", "Idempotency-Key", "If-Match", "X-Correlation-Id"]
+
+  validation {
+    condition     = length(var.cors_allow_headers) > 0 && alltrue([for header in var.cors_allow_headers : can(regex("^[A-Za-z0-9-]+$", header))])
+    error_message = "cors_allow_headers must be a non-empty list of header names (letters, digits, '-')."
+  }
+}
+
+variable "cors_expose_headers" {
+  description = "Response headers a browser lets the page read cross-origin (Access-Control-Expose-Headers on API Gateway's own error responses; the functions expose theirs)."
+  type        = list(string)
+  default     = ["Retry-After", "X-Correlation-Id", "x-amzn-ErrorType", "x-amzn-RequestId"]
+
+  validation {
+    condition     = alltrue([for header in var.cors_expose_headers : can(regex("^[A-Za-z0-9-]+$", header))])
+    error_message = "cors_expose_headers must be header names (letters, digits, '-')."
+  }
+}
+
+variable "cors_max_age_seconds" {
+  description = "How long a browser may cache a preflight answer (Access-Control-Max-Age; Chromium caps it at 7200)."
+  type        = number
+  default     = 3600
+
+  validation {
+    condition     = var.cors_max_age_seconds >= 0 && var.cors_max_age_seconds <= 86400 && floor(var.cors_max_age_seconds) == var.cors_max_age_seconds
+    error_message = "cors_max_age_seconds must be a whole number of seconds between 0 and 86400."
+  }
+}

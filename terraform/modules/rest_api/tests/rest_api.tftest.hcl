@@ -118,3 +118,127 @@ run "malformed_routes_are_refused" {
 
   expect_failures = [var.routes]
 }
+
+run "no_cors_without_an_origin" {
+  command = apply
+
+  assert {
+    condition     = length(aws_api_gateway_method.cors) == 0 && length(aws_api_gateway_gateway_response.cors) == 0
+    error_message = "Without cors_allowed_origin there must be no preflight methods and no CORS gateway responses."
+  }
+}
+
+run "cors_for_one_origin" {
+  command = apply
+
+  variables {
+    cors_allowed_origin = "https://console.example.com"
+    routes = {
+      "GET /orders"                = { function = "orders" }
+      "POST /orders"               = { function = "orders" }
+      "GET /orders/{id}"           = { function = "orders" }
+      "DELETE /orders/{id}"        = { function = "orders" }
+      "POST /orders/{id}/payments" = { function = "orders" }
+      "ANY /files/{path}"          = { function = "orders" }
+    }
+  }
+
+  assert {
+    condition     = toset(keys(aws_api_gateway_method.cors)) == toset(["/orders", "/orders/{id}", "/orders/{id}/payments", "/files/{path}"])
+    error_message = "Every resource with routes gets exactly one preflight method."
+  }
+
+  assert {
+    condition     = alltrue([for method in aws_api_gateway_method.cors : method.http_method == "OPTIONS" && method.authorization == "NONE"])
+    error_message = "Preflights are OPTIONS without authorization (browsers send them without credentials)."
+  }
+
+  assert {
+    condition     = alltrue([for integration in aws_api_gateway_integration.cors : integration.type == "MOCK" && jsondecode(integration.request_templates["application/json"]).statusCode == 204])
+    error_message = "API Gateway answers preflights itself (MOCK, 204)."
+  }
+
+  assert {
+    condition = alltrue([
+      for response in aws_api_gateway_integration_response.cors :
+      response.status_code == "204" &&
+      response.response_parameters["method.response.header.Access-Control-Allow-Origin"] == "'https://console.example.com'" &&
+      response.response_parameters["method.response.header.Vary"] == "'Origin'" &&
+      response.response_parameters["method.response.header.Access-Control-Max-Age"] == "'3600'" &&
+      alltrue([for header in ["Authorization", "Content-Type", "Idempotency-Key", "X-Correlation-Id"] : contains(split(",", trim(response.response_parameters["method.response.header.Access-Control-Allow-Headers"], "'")), header)])
+    ])
+    error_message = "Every preflight names the one origin, the console's request headers, a max age and Vary: Origin."
+  }
+
+  assert {
+    condition = (
+      aws_api_gateway_integration_response.cors["/orders"].response_parameters["method.response.header.Access-Control-Allow-Methods"] == "'GET,OPTIONS,POST'" &&
+      aws_api_gateway_integration_response.cors["/orders/{id}"].response_parameters["method.response.header.Access-Control-Allow-Methods"] == "'DELETE,GET,OPTIONS'" &&
+      aws_api_gateway_integration_response.cors["/orders/{id}/payments"].response_parameters["method.response.header.Access-Control-Allow-Methods"] == "'OPTIONS,POST'" &&
+      aws_api_gateway_integration_response.cors["/files/{path}"].response_parameters["method.response.header.Access-Control-Allow-Methods"] == "'DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT'"
+    )
+    error_message = "A preflight allows exactly the methods of its resource (ANY: all of them)."
+  }
+
+  assert {
+    condition = alltrue([
+      for response in aws_api_gateway_method_response.cors :
+      alltrue([for header in ["Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Max-Age", "Vary"] : response.response_parameters["method.response.header.${header}"]])
+    ])
+    error_message = "The method response declares every header the integration response maps."
+  }
+
+  assert {
+    condition     = toset(keys(aws_api_gateway_gateway_response.cors)) == toset(["DEFAULT_4XX", "DEFAULT_5XX"])
+    error_message = "API Gateway's own 4XX and 5XX answers (401, 403, 429, 504...) must carry CORS headers."
+  }
+
+  assert {
+    condition = alltrue([
+      for response in aws_api_gateway_gateway_response.cors :
+      response.response_parameters["gatewayresponse.header.Access-Control-Allow-Origin"] == "'https://console.example.com'" &&
+      response.response_parameters["gatewayresponse.header.Vary"] == "'Origin'" &&
+      strcontains(response.response_parameters["gatewayresponse.header.Access-Control-Expose-Headers"], "x-amzn-ErrorType")
+    ])
+    error_message = "Gateway responses name the one origin, expose the error type and vary by Origin."
+  }
+
+  assert {
+    condition     = aws_lambda_permission.this["GET /orders"].source_arn == "arn:aws:execute-api:eu-west-1:123456789012:abc123/v1/GET/orders"
+    error_message = "CORS changes nothing about the routes' invoke permissions."
+  }
+}
+
+run "a_wildcard_is_not_an_origin" {
+  command = plan
+
+  variables {
+    cors_allowed_origin = "*"
+  }
+
+  expect_failures = [var.cors_allowed_origin]
+}
+
+run "an_origin_with_a_trailing_slash_is_refused" {
+  command = plan
+
+  variables {
+    cors_allowed_origin = "https://console.example.com/"
+  }
+
+  expect_failures = [var.cors_allowed_origin]
+}
+
+run "an_explicit_options_route_clashes_with_the_preflight" {
+  command = plan
+
+  variables {
+    cors_allowed_origin = "https://console.example.com"
+    routes = {
+      "GET /orders"     = { function = "orders" }
+      "OPTIONS /orders" = { function = "orders" }
+    }
+  }
+
+  expect_failures = [aws_api_gateway_method.cors["/orders"]]
+}
