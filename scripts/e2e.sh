@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
-# The end-to-end suite. TARGET=local (default) starts the local cloud for the run and
-# stops it afterwards; TARGET=localstack|aws runs against what Terraform deployed there.
+# The end-to-end suite: tests/e2e (HTTP, WebSocket, Cognito) and tests/browser (a headless
+# Chromium; scripts/install_browser.sh installs it when missing). TARGET=local (default)
+# starts the local cloud for the run and stops it afterwards; TARGET=localstack|aws runs
+# against what Terraform deployed there. Arguments go to pytest: test paths among them
+# replace the default suites (`scripts/e2e.sh tests/browser -x`), `-m "not browser"`
+# leaves the browser tests out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET="${TARGET:-local}"
 PY=.venv/bin/python
 export TARGET PYTHONPATH="scripts${PYTHONPATH:+:$PYTHONPATH}"
+
+suites=(tests/e2e tests/browser)
+for argument in "$@"; do
+  if [[ "$argument" == tests/* ]]; then suites=(); fi
+done
+
+scripts/install_browser.sh
 
 cloud_pid=""
 stop_cloud() {
@@ -36,4 +47,4 @@ if [[ "$TARGET" == "local" ]]; then
   echo "e2e: local cloud ready in $(( $(date +%s) - started )) s"
 fi
 
-$PY -m pytest -q -p no:cacheprovider tests/e2e "$@"
+$PY -m pytest -q -p no:cacheprovider "${suites[@]}" "$@"

@@ -2,8 +2,8 @@
 
 Tests run with fake credentials, no profile or shared config and no endpoint override,
 so nothing they do can reach a real AWS account (an un-mocked call fails on the fake key).
-Exceptions: the end-to-end suite, which targets a deployed stack (maybe real AWS, with the
-caller's credentials), and tests that already point boto3 at an emulator through
+Exceptions: the end-to-end and browser suites, which target a deployed stack (maybe real
+AWS, with the caller's credentials), and tests that already point boto3 at an emulator through
 ``AWS_ENDPOINT_URL`` (the local cloud's own tests). Unit tests are always isolated.
 """
 
@@ -51,7 +51,7 @@ def _suite(item: pytest.Item) -> str:
 @pytest.fixture(autouse=True)
 def _fake_aws_credentials(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     suite = _suite(request.node)
-    if suite == "e2e" or request.node.get_closest_marker("e2e") is not None:
+    if suite in ("e2e", "browser") or request.node.get_closest_marker("e2e") is not None:
         return
     if suite != "unit" and os.environ.get("AWS_ENDPOINT_URL"):
         return

@@ -215,6 +215,31 @@ def _readable_attributes(instance: Any) -> dict[str, Any]:
     return readable
 
 
+def record_ses_send_order() -> None:
+    """Stamps every e-mail SES records with a send sequence number and time (`sent_sequence`,
+    `sent_at`, visible in the model dump). moto keeps neither, and its dump lists simple,
+    raw and templated messages apart, so the local mailbox could not order them."""
+    import itertools
+    from datetime import UTC, datetime
+
+    from moto.ses.models import Message, RawMessage, TemplateMessage
+
+    numbers = itertools.count(1)
+    lock = threading.Lock()
+
+    def stamped(init: Callable[..., None]) -> Callable[..., None]:
+        def init_and_stamp(self: Any, *args: Any, **kwargs: Any) -> None:
+            init(self, *args, **kwargs)
+            with lock:
+                self.sent_sequence = next(numbers)
+            self.sent_at = datetime.now(UTC).isoformat(timespec="milliseconds")
+
+        return init_and_stamp
+
+    for model in (Message, RawMessage, TemplateMessage):
+        model.__init__ = stamped(model.__init__)  # type: ignore[method-assign]
+
+
 def render_redrive_policies_as_sqs_does() -> None:
     """SQS returns a queue's RedrivePolicy as compact JSON, the way `jsonencode` writes it;
     moto puts a space after each separator. The AWS provider reports that as a whitespace
@@ -255,6 +280,7 @@ def main(argv: list[str] | None = None) -> None:
     serialize_dynamodb_requests()
     keep_tables_on_transaction_rollback()
     tolerate_unreadable_models_in_dump()
+    record_ses_send_order()
     render_redrive_policies_as_sqs_does()
     keep_queue_policies_on_other_updates()
     from moto.server import main as moto_main

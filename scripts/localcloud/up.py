@@ -21,6 +21,7 @@ from typing import Any
 
 from localcloud.emulator import LOCAL_REGION, MotoServer, aws_environment
 from localcloud.invoker import LocalInvoker
+from localcloud.mailbox import MailboxServer
 from localcloud.pollers import EventSourcePollers
 from localcloud.rest_gateway import RestGateway
 from localcloud.scheduler import Scheduler
@@ -125,6 +126,8 @@ class LocalCloud:
             rest = RestGateway(moto.endpoint_url, invoker, port=self.ports.rest)
             rest.start()
             self._stack.callback(rest.stop)
+            mailbox = MailboxServer(moto.endpoint_url).start()
+            self._stack.callback(mailbox.stop)
 
         endpoints: dict[str, Any] = {
             "rest_url": rest.base_url_for(),
@@ -132,6 +135,7 @@ class LocalCloud:
             "connections_url": ws_endpoints.connections_url,
             "region": outputs["region"],
             "aws_endpoint_url": moto.endpoint_url,
+            "mailbox_url": mailbox.url,
             "user_pool_id": outputs["user_pool_id"],
             "user_pool_client_id": outputs["user_pool_client_id"],
             "products_topic_arn": outputs["products_topic_arn"],
@@ -168,6 +172,7 @@ def _print_endpoints(endpoints: dict[str, Any]) -> None:
     print(f"  {'web console':<18} {endpoints['web_url']}/")
     for key in ("rest_url", "websocket_url", "aws_endpoint_url", "user_pool_id"):
         print(f"  {key:<18} {endpoints[key]}")
+    print(f"  {'mailbox_url':<18} {endpoints['mailbox_url']}  (the e-mails and sign-up codes)")
     for user in endpoints.get("demo_users", []):
         groups = ",".join(user["groups"])
         print(f"  demo user          {user['username']} / {user['password']} ({groups})")

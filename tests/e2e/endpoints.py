@@ -3,6 +3,10 @@
 - local: `.local/endpoints.json`, written by the local cloud when it is ready;
 - localstack / aws: the outputs of the Terraform environment that deployed it
   (`terraform -chdir=terraform/environments/<env> output -json`).
+
+`web_url` (the console) is `web_url` in endpoints.json locally and the Terraform output
+`web_url` where the stack hosts the console (AWS: its CloudFront URL); `mailbox_url` (the
+page of recorded e-mails) exists on the local cloud only. Both are None when absent.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ class Endpoints:
     user_pool_client_id: str
     products_topic_arn: str
     raw: dict[str, Any]
+    web_url: str | None = None
+    mailbox_url: str | None = None
 
     def client_kwargs(self) -> dict[str, Any]:
         """boto3 client arguments for this target."""
@@ -72,4 +78,11 @@ def load(target: str) -> Endpoints:
         user_pool_client_id=raw["user_pool_client_id"],
         products_topic_arn=raw["products_topic_arn"],
         raw=raw,
+        web_url=_base_url(raw.get("web_url")),
+        mailbox_url=_base_url(raw.get("mailbox_url")) if target == "local" else None,
     )
+
+
+def _base_url(value: Any) -> str | None:
+    """A URL without its trailing slash, or None for a missing or empty value."""
+    return value.rstrip("/") if isinstance(value, str) and value else None
