@@ -62,7 +62,10 @@ def json_response(body: dict[str, Any], status: int = 200, **headers: str) -> Re
     )
 
 
-@app.post("/orders", **authorize(*SHOPPERS, success=201, errors=[409, 415, 422]))
+# An order goes to, and is announced at, a verified e-mail address only (403 otherwise).
+@app.post(
+    "/orders", **authorize(*SHOPPERS, success=201, errors=[409, 415, 422], verified_email=True)
+)
 def place_order(body: OrderIn, idempotency_key: IdempotencyKey = None) -> Response[Any]:
     customer = current_principal(app)
 

@@ -16,7 +16,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from orders.domain import CatalogProduct, Money
-from orders.items import catalog_product_from_item, projection_item, projection_key
+from orders.items import (
+    catalog_product_from_item,
+    product_id_of_item,
+    projection_item,
+    projection_key,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -50,22 +55,35 @@ class ProductGone:
 ProductChange = ProductSeen | ProductGone
 
 
+@dataclass(frozen=True)
+class CatalogMatch:
+    """What the projection knows of the products asked for: the orderable ones, and those
+    it holds a deletion's tombstone for. An id in neither was never seen (yet)."""
+
+    products: dict[str, CatalogProduct]
+    removed: frozenset[str]
+
+
 class DynamoDBCatalog:
     def __init__(self, table_name: str, client: DynamoDBClient) -> None:
         self._table = table_name
         self._client = client
 
-    def find(self, product_ids: Iterable[str]) -> dict[str, CatalogProduct]:
-        """The orderable products among ``product_ids`` (unknown and deleted ones left out)."""
+    def find(self, product_ids: Iterable[str]) -> CatalogMatch:
+        """The orderable products among ``product_ids`` and the deleted ones (tombstones);
+        unknown ids are in neither."""
         wanted = list(dict.fromkeys(product_ids))
         found: dict[str, CatalogProduct] = {}
+        removed: set[str] = set()
         for start in range(0, len(wanted), BATCH_GET_LIMIT):
             keys = [projection_key(pid) for pid in wanted[start : start + BATCH_GET_LIMIT]]
             for item in self._batch_get(keys):
                 product = catalog_product_from_item(item)
                 if product is not None:
                     found[product.product_id] = product
-        return found
+                else:
+                    removed.add(product_id_of_item(item))
+        return CatalogMatch(found, frozenset(removed))
 
     def apply(self, change: ProductChange) -> bool:
         """Records ``change`` unless the projection already holds a newer one (or the same

@@ -9,7 +9,7 @@ and CANCELLED are final.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -45,6 +45,25 @@ class OrderNotFound(NotFound):
 class OrderNotCancellable(Conflict):
     def __init__(self, order_id: str, status: OrderStatus) -> None:
         super().__init__(f"order {order_id} is {status.value} and can no longer be cancelled")
+
+
+class ProductNotYetAvailable(Conflict):
+    """Lines name products the projection has never heard of: most likely created a moment
+    ago, their ProductCreated still on its way. Retryable: the same request (same
+    Idempotency-Key) succeeds once the projection has caught up."""
+
+    error = "ProductNotYetAvailable"
+    RETRY_AFTER_SECONDS = 1
+
+    def __init__(self, fields: list[FieldError]) -> None:
+        products = ", ".join(f.field for f in fields)
+        super().__init__(
+            f"not yet available for ordering: {products}; retry in a moment (a product "
+            "created a moment ago takes a second or two to become orderable; one that never "
+            "does, does not exist)",
+            fields=fields,
+            headers={"Retry-After": str(self.RETRY_AFTER_SECONDS)},
+        )
 
 
 class ConcurrentOrderWrite(Conflict):
@@ -185,15 +204,21 @@ class Order:
 
 
 def price_lines(
-    requested: Sequence[RequestedLine], catalog: Mapping[str, CatalogProduct]
+    requested: Sequence[RequestedLine],
+    catalog: Mapping[str, CatalogProduct],
+    removed: Collection[str] = (),
 ) -> tuple[OrderLine, ...]:
-    """The order's lines, named and priced from ``catalog`` (the live products by id).
+    """The order's lines, named and priced from ``catalog`` (the live products by id);
+    ``removed`` are the ids the catalog knows as deleted.
 
-    Raises BadRequest naming every offending line: a product the catalog does not hold
-    (unknown or deleted), a product id given twice (put the whole quantity on one line) or
-    a price in another currency than the first line's.
+    Raises BadRequest naming every offending line: a deleted product, a product id given
+    twice (put the whole quantity on one line) or a price in another currency than the
+    first line's. Otherwise, when lines name products the catalog has never seen, raises
+    ProductNotYetAvailable (retryable) naming them: a final error wins over a retryable one,
+    since retrying could not fix it.
     """
     errors: list[FieldError] = []
+    unseen: list[FieldError] = []
     first_line_of: dict[str, int] = {}
     lines: list[OrderLine] = []
     for index, wanted in enumerate(requested):
@@ -204,8 +229,11 @@ def price_lines(
             continue
         first_line_of[wanted.product_id] = index
         product = catalog.get(wanted.product_id)
+        if product is None and wanted.product_id in removed:
+            errors.append(FieldError(field, f"product {wanted.product_id} was deleted"))
+            continue
         if product is None:
-            errors.append(FieldError(field, f"no product {wanted.product_id} can be ordered"))
+            unseen.append(FieldError(field, f"product {wanted.product_id} is not yet available"))
             continue
         if lines and product.price.currency != lines[0].unit_price.currency:
             errors.append(
@@ -222,6 +250,8 @@ def price_lines(
     if errors:
         summary = "; ".join(f"{e.field}: {e.message}" for e in errors)
         raise BadRequest(f"invalid order: {summary}", fields=errors)
+    if unseen:
+        raise ProductNotYetAvailable(unseen)
     return tuple(lines)
 
 

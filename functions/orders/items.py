@@ -245,6 +245,11 @@ def projection_item(
     return to_item(document)
 
 
+def product_id_of_item(item: Item) -> str:
+    """The product a projection item (product or tombstone) is about."""
+    return str(from_item(item)["productId"])
+
+
 def catalog_product_from_item(item: Item) -> CatalogProduct | None:
     """The orderable product an item describes (None for a deletion's tombstone)."""
     document = from_item(item)

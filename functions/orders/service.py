@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from orders.domain import (
-    CatalogProduct,
     ConcurrentOrderWrite,
     InvalidTransition,
     Order,
@@ -29,6 +28,7 @@ from shared.observability import logger
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
+    from orders.catalog import CatalogMatch
     from shared.auth import Principal
 
 WRITE_ATTEMPTS = 3
@@ -54,7 +54,7 @@ class OrderRepository(Protocol):
 
 
 class Catalog(Protocol):
-    def find(self, product_ids: Iterable[str]) -> dict[str, CatalogProduct]: ...
+    def find(self, product_ids: Iterable[str]) -> CatalogMatch: ...
 
 
 @dataclass(frozen=True)
@@ -101,10 +101,10 @@ class OrderService:
         self, customer: Principal, draft: NewOrder, correlation_id: str | None = None
     ) -> Order:
         """A PENDING order of ``customer``, priced from the catalog projection."""
+        customer.require_verified_email()
         email = require_contact_email(customer.email)
-        lines = price_lines(
-            draft.lines, self._catalog.find(line.product_id for line in draft.lines)
-        )
+        match = self._catalog.find(line.product_id for line in draft.lines)
+        lines = price_lines(draft.lines, match.products, match.removed)
         now = self._clock()
         order = Order(
             id=self._new_id(),

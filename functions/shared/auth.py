@@ -3,7 +3,8 @@
 With a Cognito user pool authorizer on a REST API (proxy integration, payload v1) the
 verified claims arrive in ``requestContext.authorizer.claims``. List claims such as
 ``cognito:groups`` are flattened by API Gateway into a string (``"[admin customer]"``),
-other front doors send ``"admin,customer"`` or a JSON list: all are accepted.
+other front doors send ``"admin,customer"`` or a JSON list: all are accepted. Boolean
+claims (``email_verified``) arrive as ``"true"``/``"false"`` strings the same way.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ class Principal:
     user_id: str
     email: str | None
     groups: frozenset[str]
+    email_verified: bool = False
+    """Cognito's ``email_verified`` claim: the person proved they read ``email``."""
 
     @property
     def is_admin(self) -> bool:
@@ -41,6 +44,14 @@ class Principal:
         if wanted and not self.in_any_group(wanted):
             raise Forbidden(f"requires membership of one of: {', '.join(sorted(wanted))}")
 
+    def require_verified_email(self) -> None:
+        """Orders and e-mails go to verified addresses only (403 otherwise)."""
+        if not self.email or not self.email_verified:
+            raise Forbidden(
+                "your e-mail address is not verified: verify your e-mail address with the "
+                "code we sent you, then sign in again"
+            )
+
     @classmethod
     def from_claims(cls, claims: Mapping[str, Any]) -> Principal:
         user_id = claims.get("sub")
@@ -51,7 +62,16 @@ class Principal:
             user_id=user_id,
             email=email if isinstance(email, str) and email else None,
             groups=parse_groups(claims.get("cognito:groups")),
+            email_verified=is_true_claim(claims.get("email_verified")),
         )
+
+
+def is_true_claim(raw: object) -> bool:
+    """A boolean claim: JSON ``true`` in the token, the string ``"true"`` once API Gateway's
+    Cognito authorizer has forwarded it (every claim becomes a string)."""
+    if isinstance(raw, bool):
+        return raw
+    return isinstance(raw, str) and raw.strip().lower() == "true"
 
 
 def parse_groups(raw: object) -> frozenset[str]:

@@ -23,10 +23,18 @@ class AppError(Exception):
     status_code = 500
     error = "InternalError"
 
-    def __init__(self, message: str, *, fields: list[FieldError] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        fields: list[FieldError] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.fields = fields or []
+        self.headers = headers or {}
+        """Response headers the error needs (e.g. ``Retry-After`` of a retryable one)."""
 
 
 class BadRequest(AppError):

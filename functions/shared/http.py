@@ -114,7 +114,10 @@ class GatewayErrorBody(BaseModel):
 ERROR_DESCRIPTIONS = {
     400: "Invalid request (ValidationError, with the offending fields)",
     401: "No valid Cognito ID token in the Authorization header (answered by API Gateway)",
-    403: "The caller is not in a group allowed to call this route",
+    403: (
+        "The caller is not in a group allowed to call this route (or, where the route needs "
+        "one, has no verified e-mail address)"
+    ),
     404: "Not found (or not visible to the caller)",
     409: "Conflict with the current state",
     415: "The body is not application/json",
@@ -123,12 +126,21 @@ ERROR_DESCRIPTIONS = {
 
 
 def error_response(
-    status: int, error: str, message: str, fields: list[FieldError] | None = None
+    status: int,
+    error: str,
+    message: str,
+    fields: list[FieldError] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Response[dict[str, Any]]:
     body: dict[str, Any] = {"error": error, "message": message}
     if fields:
         body["fields"] = [{"field": f.field, "message": f.message} for f in fields]
-    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
+    return Response(
+        status_code=status,
+        content_type=content_types.APPLICATION_JSON,
+        body=body,
+        headers=dict(headers) if headers else None,
+    )
 
 
 def field_path(location: Any) -> str:
@@ -154,7 +166,9 @@ def validation_fields(errors: Any) -> list[FieldError]:
 def app_error(error: AppError) -> Response[dict[str, Any]]:
     if error.status_code >= 500:
         logger.exception("Request failed")
-    return error_response(error.status_code, error.error, error.message, error.fields)
+    return error_response(
+        error.status_code, error.error, error.message, error.fields, error.headers
+    )
 
 
 def invalid_request(error: RequestValidationError) -> Response[dict[str, Any]]:
@@ -188,18 +202,22 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
 
 
 class Authorize(BaseMiddlewareHandler["APIGatewayRestResolver"]):
-    """Route middleware: resolves the caller (401 without claims), checks its groups (403)
-    and leaves the Principal in ``app.context`` for :func:`current_principal`."""
+    """Route middleware: resolves the caller (401 without claims), checks its groups (403),
+    when asked that its e-mail address is verified (403), and leaves the Principal in
+    ``app.context`` for :func:`current_principal`."""
 
-    def __init__(self, groups: frozenset[str]) -> None:
+    def __init__(self, groups: frozenset[str], *, verified_email: bool = False) -> None:
         super().__init__()
         self.groups = groups
+        self.verified_email = verified_email
 
     def handler(
         self, app: APIGatewayRestResolver, next_middleware: NextMiddleware
     ) -> Response[Any]:
         principal = principal_from_event(app.current_event.raw_event)
         principal.require_any_group(self.groups)
+        if self.verified_email:
+            principal.require_verified_email()
         app.context[PRINCIPAL_CONTEXT_KEY] = principal
         return next_middleware(app)
 
@@ -241,15 +259,21 @@ def documented_responses(success: int, errors: Iterable[int]) -> dict[int, OpenA
     return responses
 
 
-def authorize(*groups: str, success: int = 200, errors: Iterable[int] = ()) -> RouteOptions:
-    """Route options: authenticated caller (in one of ``groups`` when given), then request
-    validation; ``success`` and ``errors`` (beyond 400, 401 and 403) document the route.
+def authorize(
+    *groups: str,
+    success: int = 200,
+    errors: Iterable[int] = (),
+    verified_email: bool = False,
+) -> RouteOptions:
+    """Route options: authenticated caller (in one of ``groups`` when given; with a
+    verified e-mail address when ``verified_email``), then request validation; ``success``
+    and ``errors`` (beyond 400, 401 and 403) document the route.
     Use as ``@app.post("/things", **authorize("admin", success=201, errors=[409]))``."""
-    always = [400, 401, 403] if groups else [400, 401]
+    always = [400, 401, 403] if groups or verified_email else [400, 401]
     return {
         "enable_validation": False,
         "middlewares": [
-            Authorize(frozenset(groups)),
+            Authorize(frozenset(groups), verified_email=verified_email),
             RequireJsonBody(),
             OpenAPIRequestValidationMiddleware(),  # type: ignore[no-untyped-call]
         ],

@@ -1,5 +1,6 @@
 """The emulator process: moto's server with a few repairs: moto's own Lambda dispatch
-switched off, DynamoDB requests serialized, transaction rollbacks that keep streams alive.
+switched off, DynamoDB requests serialized, transaction rollbacks that keep streams alive,
+and Cognito's sign-up, codes and triggers as Cognito has them (localcloud.cognito_emulation).
 
 When an SQS queue, a DynamoDB table or a Kinesis stream has an event source mapping,
 moto tries to run the function itself on every write (through Docker, which these
@@ -276,6 +277,8 @@ def keep_queue_policies_on_other_updates() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from localcloud import cognito_emulation
+
     disable_moto_lambda_dispatch()
     serialize_dynamodb_requests()
     keep_tables_on_transaction_rollback()
@@ -283,6 +286,7 @@ def main(argv: list[str] | None = None) -> None:
     record_ses_send_order()
     render_redrive_policies_as_sqs_does()
     keep_queue_policies_on_other_updates()
+    cognito_emulation.install()
     from moto.server import main as moto_main
 
     moto_main(argv if argv is not None else sys.argv[1:])

@@ -21,6 +21,7 @@ from typing import Any
 
 from localcloud.emulator import LOCAL_REGION, MotoServer, aws_environment
 from localcloud.invoker import LocalInvoker
+from localcloud.lambda_invoke_api import LambdaInvokeApi
 from localcloud.mailbox import MailboxServer
 from localcloud.pollers import EventSourcePollers
 from localcloud.rest_gateway import RestGateway
@@ -104,6 +105,10 @@ class LocalCloud:
         with self._step("Lambda runtime and front doors"):
             invoker = LocalInvoker(moto.endpoint_url, outputs.get("region", LOCAL_REGION))
             self._stack.callback(invoker.shutdown)
+            # The emulator runs Cognito's triggers through the runtime's Invoke API.
+            invoke_api = LambdaInvokeApi(invoker).start()
+            self._stack.callback(invoke_api.stop)
+            invoke_api.register_with(moto.endpoint_url)
             # The WebSocket gateway first: every function may post to its @connections
             # endpoint, so its URL is in every worker's environment from the start.
             websocket = WebSocketGateway(

@@ -71,6 +71,14 @@ locals {
         "ContractViolations", "DuplicateEvents",
       ]
     },
+    {
+      title              = "Identity"
+      service            = "identity"
+      functions          = ["identity-post-confirmation"]
+      queues             = []
+      dead_letter_queues = []
+      business_metrics   = ["CustomersRegistered"]
+    },
   ]
 
   # Each service row: a title line, the front door (3 widgets, 8 wide), then functions,
@@ -128,6 +136,26 @@ locals {
     })
   ]
 
+  # Identity's front door is Cognito itself: sign-ups and sign-ins of the pool's client.
+  cognito_dimensions = ["UserPool", module.users.user_pool_id, "UserPoolClient", module.users.client_id]
+  cognito_widget_specs = [
+    ["Sign-ups", ["SignUpSuccesses"]],
+    ["Sign-ins and token refreshes", ["SignInSuccesses", "TokenRefreshSuccesses"]],
+    ["Cognito throttles", ["SignUpThrottles", "SignInThrottles", "TokenRefreshThrottles"]],
+  ]
+  cognito_widgets = [
+    for index, spec in local.cognito_widget_specs : jsonencode({
+      type = "metric", x = index * 8, width = 8, height = 6
+      properties = {
+        title = spec[0], region = local.region, view = "timeSeries", period = 60, stat = "Sum"
+        metrics = [
+          for metric in spec[1] : concat(["AWS/Cognito", metric], local.cognito_dimensions)
+        ]
+      }
+    })
+  ]
+  front_door_widgets = merge(local.rest_widgets, { identity = local.cognito_widgets })
+
   service_widgets = [
     for index, row in local.dashboard_services : concat(
       [jsonencode({
@@ -135,7 +163,7 @@ locals {
         properties = { markdown = "## ${row.title}" }
       })],
       [
-        for widget in lookup(local.rest_widgets, row.service, local.websocket_widgets) :
+        for widget in lookup(local.front_door_widgets, row.service, local.websocket_widgets) :
         jsonencode(merge(jsondecode(widget), { y = index * local.row_height + 1 }))
       ],
       [
@@ -174,7 +202,7 @@ locals {
               title = widget.title, region = local.region, view = "timeSeries", period = 60
               stat  = widget.stat, metrics = widget.metrics
             }
-        })
+        }) if length(widget.metrics) > 0 # a service without queues gets no queue widget
       ],
     )
   ]

@@ -26,7 +26,11 @@ module "users" {
   name                   = "${var.name_prefix}-users"
   deletion_protection    = var.deletion_protection
   threat_protection_mode = var.cognito_threat_protection_mode
-  tags                   = local.tags
+  # Customers register themselves; the post-confirmation trigger (identity.tf) puts them
+  # in `customer`. Admins are still created only by admins (AdminCreateUser).
+  self_sign_up_enabled         = true
+  post_confirmation_lambda_arn = module.identity_post_confirmation.function_arn
+  tags                         = local.tags
 }
 
 resource "aws_xray_sampling_rule" "default" {

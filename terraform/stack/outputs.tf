@@ -146,5 +146,6 @@ output "function_names" {
     "websocket-push"             = module.websocket_push.function_name
     "invoice-import-processor"   = module.invoice_import_processor.function_name
     "invoice-import-sweeper"     = module.invoice_import_sweeper.function_name
+    "identity-post-confirmation" = module.identity_post_confirmation.function_name
   }
 }

@@ -34,14 +34,18 @@ def lambda_context() -> LambdaContext:
 
 
 def cognito_claims(
-    groups: tuple[str, ...] | None, user_id: str | None = None, email: str = "user@example.com"
+    groups: tuple[str, ...] | None,
+    user_id: str | None = None,
+    email: str = "user@example.com",
+    *,
+    email_verified: bool = True,
 ) -> dict[str, str]:
-    """ID token claims as API Gateway's Cognito authorizer forwards them (all strings; a
-    list claim flattened to "[a b]")."""
+    """ID token claims as API Gateway's Cognito authorizer forwards them (all strings, so
+    ``email_verified`` is "true" or "false"; a list claim flattened to "[a b]")."""
     claims = {
         "sub": user_id or str(uuid.uuid4()),
         "email": email,
-        "email_verified": "true",
+        "email_verified": "true" if email_verified else "false",
         "token_use": "id",
         "cognito:username": email,
         "aud": "1example23456789",

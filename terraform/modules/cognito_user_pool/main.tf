@@ -38,6 +38,24 @@ resource "aws_cognito_user_pool" "this" {
     allow_admin_create_user_only = !var.self_sign_up_enabled
   }
 
+  # Sign-up sends a code to the address; the account works only once it is confirmed.
+  verification_message_template {
+    default_email_option = "CONFIRM_WITH_CODE"
+  }
+
+  # A new address takes effect only once its code is confirmed: until then the old,
+  # verified address stays in the tokens (email_verified never turns false under an order).
+  user_attribute_update_settings {
+    attributes_require_verification_before_update = ["email"]
+  }
+
+  dynamic "lambda_config" {
+    for_each = var.post_confirmation_lambda_arn == null ? [] : [var.post_confirmation_lambda_arn]
+    content {
+      post_confirmation = lambda_config.value
+    }
+  }
+
   account_recovery_setting {
     recovery_mechanism {
       name     = "verified_email"
@@ -54,6 +72,19 @@ resource "aws_cognito_user_pool" "this" {
     string_attribute_constraints {
       min_length = 3
       max_length = 254
+    }
+  }
+
+  # The person's name, asked for at sign-up (e-mails greet them with it).
+  schema {
+    name                = "name"
+    attribute_data_type = "String"
+    required            = true
+    mutable             = true
+
+    string_attribute_constraints {
+      min_length = 1
+      max_length = 2048
     }
   }
 
@@ -82,6 +113,12 @@ resource "aws_cognito_user_pool_client" "this" {
     "ALLOW_USER_PASSWORD_AUTH",
     "ALLOW_USER_SRP_AUTH",
   ]
+
+  # What the client may read and write about its own user. Writable: profile data only;
+  # never email_verified or anything else authorization reads (groups are not attributes,
+  # and custom attributes stay unwritable unless listed, see var.client_write_attributes).
+  read_attributes  = var.client_read_attributes
+  write_attributes = var.client_write_attributes
 
   id_token_validity      = var.id_token_validity_minutes
   access_token_validity  = var.id_token_validity_minutes

@@ -22,3 +22,8 @@ output "group_names" {
   description = "Names of the groups."
   value       = sort([for group in aws_cognito_user_group.this : group.name])
 }
+
+output "self_sign_up_enabled" {
+  description = "Whether anyone may sign up (false: administrators create every user)."
+  value       = !aws_cognito_user_pool.this.admin_create_user_config[0].allow_admin_create_user_only
+}

@@ -37,9 +37,50 @@ variable "password_minimum_length" {
 }
 
 variable "self_sign_up_enabled" {
-  description = "Let anyone sign up as a user; when false only administrators create users."
+  description = "Let anyone sign up (SignUp with the app client; the e-mail is confirmed with a code); when false only administrators create users. Administrators are always created by administrators."
   type        = bool
   default     = false
+}
+
+variable "post_confirmation_lambda_arn" {
+  description = "ARN of the function Cognito invokes after a sign-up or a forgotten-password reset is confirmed (it puts self-registered users in `customer`); null for none. The caller grants cognito-idp.amazonaws.com lambda:InvokeFunction on it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.post_confirmation_lambda_arn == null ? true : can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$", var.post_confirmation_lambda_arn))
+    error_message = "post_confirmation_lambda_arn must be a Lambda function ARN or null."
+  }
+}
+
+variable "client_read_attributes" {
+  description = "User attributes the app client may read (the console shows them)."
+  type        = list(string)
+  default     = ["email", "email_verified", "family_name", "given_name", "locale", "name", "updated_at", "zoneinfo"]
+
+  validation {
+    condition     = contains(var.client_read_attributes, "email") && contains(var.client_read_attributes, "name")
+    error_message = "client_read_attributes must include email and name."
+  }
+}
+
+variable "client_write_attributes" {
+  description = "User attributes the app client may write (sign-up and profile updates): profile data only. Attributes authorization or delivery trusts (email_verified, phone_number_verified, custom:*) are refused: only administrators set them."
+  type        = list(string)
+  default     = ["email", "family_name", "given_name", "locale", "name", "zoneinfo"]
+
+  validation {
+    condition = alltrue([
+      for attribute in var.client_write_attributes :
+      contains(["address", "birthdate", "email", "family_name", "gender", "given_name", "locale", "middle_name", "name", "nickname", "phone_number", "picture", "preferred_username", "profile", "updated_at", "website", "zoneinfo"], attribute)
+    ])
+    error_message = "client_write_attributes may hold standard profile attributes only: never email_verified, phone_number_verified or custom attributes (authorization decisions rest on them)."
+  }
+
+  validation {
+    condition     = contains(var.client_write_attributes, "email") && contains(var.client_write_attributes, "name")
+    error_message = "client_write_attributes must include email and name: sign-up sets them."
+  }
 }
 
 variable "mfa_configuration" {

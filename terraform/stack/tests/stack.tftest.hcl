@@ -75,13 +75,14 @@ run "no_function_may_use_a_wildcard_action" {
         module.notifications_email.execution_policy, module.websocket_authorizer.execution_policy,
         module.websocket_connections.execution_policy, module.websocket_push.execution_policy,
         module.invoice_import_processor.execution_policy, module.invoice_import_sweeper.execution_policy,
+        module.identity_post_confirmation.execution_policy, aws_iam_role_policy.identity_post_confirmation_pool.policy,
         ] : [
         for statement in jsondecode(policy).Statement : [
           for action in flatten([statement.Action]) : !strcontains(action, "*")
         ]
       ]
-    ])) && length(output.function_names) == 16
-    error_message = "An execution policy uses a wildcard action (all 16 functions are checked)."
+    ])) && length(output.function_names) == 17
+    error_message = "An execution policy uses a wildcard action (all 17 functions are checked)."
   }
 
   assert {
@@ -95,6 +96,7 @@ run "no_function_may_use_a_wildcard_action" {
         module.notifications_email.execution_policy, module.websocket_authorizer.execution_policy,
         module.websocket_connections.execution_policy, module.websocket_push.execution_policy,
         module.invoice_import_processor.execution_policy, module.invoice_import_sweeper.execution_policy,
+        module.identity_post_confirmation.execution_policy, aws_iam_role_policy.identity_post_confirmation_pool.policy,
         ] : [
         for statement in jsondecode(policy).Statement :
         contains(flatten([statement.Resource]), "*") ? statement.Sid == "SendTraces" : true
@@ -114,6 +116,7 @@ run "no_function_may_use_a_wildcard_action" {
         module.notifications_email.execution_policy, module.websocket_authorizer.execution_policy,
         module.websocket_connections.execution_policy, module.websocket_push.execution_policy,
         module.invoice_import_processor.execution_policy, module.invoice_import_sweeper.execution_policy,
+        module.identity_post_confirmation.execution_policy, aws_iam_role_policy.identity_post_confirmation_pool.policy,
         ] : [
         for statement in jsondecode(policy).Statement : [
           for resource in flatten([statement.Resource]) : !endswith(resource, ":*") || statement.Sid == "WriteOwnLogs"
@@ -199,7 +202,7 @@ run "outputs_follow_the_naming_conventions" {
   assert {
     condition = alltrue([
       for role, name in output.function_names : name == "shop-test-${role}"
-    ]) && length(output.function_names) == 16
+    ]) && length(output.function_names) == 17
     error_message = "Function names must be <name_prefix>-<role> (docs/conventions.md)."
   }
 
@@ -307,8 +310,8 @@ run "dashboard_shows_every_function_and_dead_letter_queue" {
   command = apply
 
   assert {
-    condition     = length(jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets) == 4 * 8
-    error_message = "The dashboard has four service rows of eight widgets (title, three front-door, four operations)."
+    condition     = length(jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets) == 4 * 8 + 7
+    error_message = "The dashboard has four service rows of eight widgets (title, three front-door, four operations) and identity's of seven (no queues)."
   }
 
   assert {
@@ -338,5 +341,34 @@ run "dashboard_shows_every_function_and_dead_letter_queue" {
       strcontains(aws_cloudwatch_dashboard.this.dashboard_body, "[\"Ecommerce\",\"${metric}\",\"service\"")
     ])
     error_message = "The business metrics are on the dashboard (namespace Ecommerce, dimension service)."
+  }
+}
+
+run "customers_sign_up_and_the_trigger_may_only_touch_this_pool" {
+  command = apply
+
+  assert {
+    condition     = module.users.self_sign_up_enabled
+    error_message = "Customers sign themselves up."
+  }
+
+  assert {
+    condition     = aws_lambda_permission.identity_post_confirmation.principal == "cognito-idp.amazonaws.com" && aws_lambda_permission.identity_post_confirmation.source_arn == module.users.user_pool_arn
+    error_message = "Only this pool may invoke the post-confirmation trigger."
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role_policy.identity_post_confirmation_pool.policy).Statement == [{
+      Sid      = "AddConfirmedUsersToCustomerGroup"
+      Effect   = "Allow"
+      Action   = ["cognito-idp:AdminAddUserToGroup"]
+      Resource = [module.users.user_pool_arn]
+    }]
+    error_message = "The trigger may add users to groups of this pool, and do nothing else in Cognito."
+  }
+
+  assert {
+    condition     = !strcontains(module.identity_post_confirmation.execution_policy, "cognito-idp")
+    error_message = "The Cognito permission lives in the pool-scoped policy only."
   }
 }

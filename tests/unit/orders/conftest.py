@@ -84,10 +84,11 @@ class User:
     user_id: str
     groups: tuple[str, ...]
     email: str = "ada@example.com"
+    email_verified: bool = True
 
     @classmethod
-    def new(cls, *groups: str, email: str = "ada@example.com") -> User:
-        return cls(str(uuid.uuid4()), groups, email)
+    def new(cls, *groups: str, email: str = "ada@example.com", email_verified: bool = True) -> User:
+        return cls(str(uuid.uuid4()), groups, email, email_verified)
 
 
 Caller = Callable[..., HttpResponse]
@@ -100,7 +101,14 @@ def call(orders_table: str) -> Caller:  # noqa: ARG001
 
     def send(method: str, path: str, *, user: User | None, **request: Any) -> HttpResponse:
         claims = (
-            cognito_claims(user.groups, user_id=user.user_id, email=user.email) if user else None
+            cognito_claims(
+                user.groups,
+                user_id=user.user_id,
+                email=user.email,
+                email_verified=user.email_verified,
+            )
+            if user
+            else None
         )
         event = rest_event(method, path, claims=claims, **request)
         return http_response(api.handler(event, lambda_context()))

@@ -129,21 +129,105 @@ def test_a_second_address_line_is_kept(call: Caller, catalog: AddProduct) -> Non
     assert response.body["shippingAddress"]["line2"] == "Second floor"
 
 
-def test_unknown_and_deleted_products_are_named(call: Caller, catalog: AddProduct) -> None:
-    known, gone = catalog(), catalog()
+def delete_from_projection(product: Product, version: int = 2) -> None:
     from orders.catalog import DynamoDBCatalog, ProductGone
 
     DynamoDBCatalog(TABLE, boto3.client("dynamodb")).apply(
-        ProductGone(gone.id, 2, gone.sku, "2025-03-14T10:00:00.000Z")
+        ProductGone(product.id, version, product.sku, "2025-03-14T10:00:00.000Z")
     )
-    unknown = Product(str(uuid.uuid4()), "NOPE", "nope", 1)
+
+
+def unseen_product() -> Product:
+    """A product whose ProductCreated has not reached the projection yet."""
+    return Product(str(uuid.uuid4()), "NEW-SKU", "Brand new", 1)
+
+
+def test_a_deleted_product_is_a_400_even_beside_an_unseen_one(
+    call: Caller, catalog: AddProduct
+) -> None:
+    known, gone = catalog(), catalog()
+    delete_from_projection(gone)
 
     response = call(
-        "POST", "/orders", user=ALICE, body=order_body((known, 1), (unknown, 1), (gone, 1))
+        "POST",
+        "/orders",
+        user=ALICE,
+        body=order_body((known, 1), (unseen_product(), 1), (gone, 1)),
     )
 
     assert response.status == 400
-    assert fields(response) == ["body.lines[1].productId", "body.lines[2].productId"]
+    assert fields(response) == ["body.lines[2].productId"]
+    assert "deleted" in response.body["fields"][0]["message"]
+
+
+def test_a_product_the_projection_has_not_seen_yet_is_a_retryable_409(
+    call: Caller, catalog: AddProduct
+) -> None:
+    known, new = catalog(), unseen_product()
+
+    response = call("POST", "/orders", user=ALICE, body=order_body((known, 1), (new, 2)))
+
+    assert response.status == 409
+    assert response.body["error"] == "ProductNotYetAvailable"
+    assert response.header("Retry-After") == "1"
+    assert fields(response) == ["body.lines[1].productId"]
+    assert "retry" in response.body["message"]
+    assert call("GET", "/orders", user=ALICE).body["items"] == []
+
+
+def test_the_same_idempotency_key_after_a_409_places_the_order_once_the_product_arrives(
+    call: Caller,
+) -> None:
+    from orders.catalog import DynamoDBCatalog, ProductSeen
+    from orders.domain import Money
+
+    new = unseen_product()
+    headers = {"Idempotency-Key": "checkout-7"}
+    body = order_body((new, 2))
+
+    first = call("POST", "/orders", user=ALICE, body=body, headers=headers)
+    DynamoDBCatalog(TABLE, boto3.client("dynamodb")).apply(
+        ProductSeen(new.id, 1, new.sku, new.name, Money(990, "EUR"), "2025-03-14T09:00:00.000Z")
+    )
+    retried = call("POST", "/orders", user=ALICE, body=body, headers=headers)
+    replayed = call("POST", "/orders", user=ALICE, body=body, headers=headers)
+
+    assert first.status == 409
+    assert retried.status == 201, retried.body
+    assert retried.body["lines"][0]["unitPrice"] == {"amount": 990, "currency": "EUR"}
+    assert replayed.status == 201
+    assert replayed.body["id"] == retried.body["id"]
+    assert len(call("GET", "/orders", user=ALICE).body["items"]) == 1
+
+
+def test_a_product_deleted_after_a_409_gets_the_400_on_retry(call: Caller) -> None:
+    new = unseen_product()
+    headers = {"Idempotency-Key": "checkout-8"}
+
+    first = call("POST", "/orders", user=ALICE, body=order_body((new, 1)), headers=headers)
+    delete_from_projection(new, version=2)
+    retried = call("POST", "/orders", user=ALICE, body=order_body((new, 1)), headers=headers)
+
+    assert (first.status, retried.status) == (409, 400)
+
+
+def test_an_unverified_email_cannot_order(call: Caller, catalog: AddProduct) -> None:
+    unverified = User.new("customer", email="eve@example.com", email_verified=False)
+
+    response = call("POST", "/orders", user=unverified, body=order_body((catalog(), 1)))
+
+    assert response.status == 403
+    assert response.body["error"] == "Forbidden"
+    assert "verify your e-mail address" in response.body["message"]
+    assert call("GET", "/orders", user=unverified).status == 200  # reading is still allowed
+
+
+def test_an_unverified_email_is_refused_before_the_body_is_looked_at(call: Caller) -> None:
+    unverified = User.new("customer", email_verified=False)
+
+    response = call("POST", "/orders", user=unverified, body={"lines": "nonsense"})
+
+    assert response.status == 403
 
 
 def test_the_same_product_twice_is_refused(call: Caller, catalog: AddProduct) -> None:
@@ -263,7 +347,7 @@ def test_a_failed_request_can_be_retried_with_its_key(call: Caller, catalog: Add
     )
     accepted = call("POST", "/orders", user=ALICE, body=body, headers=key)
 
-    assert (refused.status, accepted.status) == (400, 201)
+    assert (refused.status, accepted.status) == (409, 201)
     assert catalog  # the projection fixture created the table
 
 

@@ -53,7 +53,7 @@ def projected(product_id: str) -> dict[str, Any] | None:
 
 
 def orderable(product_id: str) -> bool:
-    found = DynamoDBCatalog(TABLE, boto3.client("dynamodb")).find([product_id])
+    found = DynamoDBCatalog(TABLE, boto3.client("dynamodb")).find([product_id]).products
     return product_id in found
 
 

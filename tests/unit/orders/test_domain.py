@@ -11,6 +11,7 @@ from orders.domain import (
     Order,
     OrderNotCancellable,
     OrderStatus,
+    ProductNotYetAvailable,
     RejectionReason,
     RequestedLine,
     ShippingAddress,
@@ -59,13 +60,34 @@ def test_pricing_names_every_offending_line() -> None:
     ]
 
     with pytest.raises(BadRequest) as raised:
-        price_lines(requested, {**CATALOG, "p-usd": usd})
+        price_lines(requested, {**CATALOG, "p-usd": usd}, removed={"p-none"})
 
     assert [f.field for f in raised.value.fields] == [
         "body.lines[1].productId",
         "body.lines[2].productId",
         "body.lines[3].productId",
     ]
+
+
+def test_products_never_seen_are_not_yet_available_and_say_so() -> None:
+    requested = [RequestedLine("p-mug", 1), RequestedLine("p-new", 1)]
+
+    with pytest.raises(ProductNotYetAvailable) as raised:
+        price_lines(requested, CATALOG)
+
+    assert raised.value.status_code == 409
+    assert raised.value.error == "ProductNotYetAvailable"
+    assert raised.value.headers == {"Retry-After": "1"}
+    assert [f.field for f in raised.value.fields] == ["body.lines[1].productId"]
+
+
+def test_a_final_error_wins_over_a_product_not_yet_seen() -> None:
+    requested = [RequestedLine("p-new", 1), RequestedLine("p-gone", 1)]
+
+    with pytest.raises(BadRequest) as raised:
+        price_lines(requested, CATALOG, removed={"p-gone"})
+
+    assert [f.field for f in raised.value.fields] == ["body.lines[1].productId"]
 
 
 def test_confirm_and_reject_only_from_pending() -> None:

@@ -32,7 +32,9 @@ def test_principal_from_api_gateway_cognito_claims() -> None:
 
     principal = principal_from_event(rest_event("GET", "/products", claims=claims))
 
-    assert principal == Principal("u-1", "a@example.com", frozenset({"admin", "customer"}))
+    assert principal == Principal(
+        "u-1", "a@example.com", frozenset({"admin", "customer"}), email_verified=True
+    )
     assert principal.is_admin
 
 
@@ -80,3 +82,37 @@ def test_claims_forwarded_as_a_json_string_are_accepted() -> None:
     event["requestContext"]["authorizer"] = {"claims": '{"sub": "u-2", "cognito:groups": "admin"}'}
 
     assert principal_from_event(event) == Principal("u-2", None, frozenset({"admin"}))
+
+
+@pytest.mark.parametrize(
+    ("raw", "verified"),
+    [
+        ("true", True),
+        ("True", True),
+        (True, True),
+        ("false", False),
+        (False, False),
+        (None, False),
+        ("", False),
+        ("yes", False),
+        (1, False),
+    ],
+)
+def test_email_verified_is_read_as_api_gateway_forwards_it(raw: object, verified: bool) -> None:
+    claims: dict[str, object] = {"sub": "u-3", "email": "c@example.com"}
+    if raw is not None:
+        claims["email_verified"] = raw
+
+    principal = Principal.from_claims(claims)
+
+    assert principal.email_verified is verified
+    if verified:
+        principal.require_verified_email()
+    else:
+        with pytest.raises(Forbidden, match="verify your e-mail address"):
+            principal.require_verified_email()
+
+
+def test_a_verified_claim_without_an_address_is_not_a_verified_email() -> None:
+    with pytest.raises(Forbidden):
+        Principal.from_claims({"sub": "u-4", "email_verified": "true"}).require_verified_email()

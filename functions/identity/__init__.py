@@ -1,0 +1,2 @@
+"""The identity service: the Cognito user pool's triggers (post-confirmation: customers
+join the `customer` group)."""
