@@ -174,7 +174,7 @@ class LocalCloud:
 
 def _print_endpoints(endpoints: dict[str, Any]) -> None:
     print("\nThe local cloud is ready in", endpoints["ready_seconds"], "s:")
-    print(f"  {'web console':<18} {endpoints['web_url']}/")
+    print(f"  {'web_url':<18} {endpoints['web_url']}/  (the web console)")
     for key in ("rest_url", "websocket_url", "aws_endpoint_url", "user_pool_id"):
         print(f"  {key:<18} {endpoints[key]}")
     print(f"  {'mailbox_url':<18} {endpoints['mailbox_url']}  (the e-mails and sign-up codes)")
