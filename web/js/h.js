@@ -1,5 +1,5 @@
 // h(): our small element helper. Never parses HTML: text is always a text node.
-//   h("button", { class: "primary", onclick: save, disabled: true }, t("save"))
+//   h("button", { class: "primary", onclick: save, disabled: true }, t("admin.product.save"))
 // Attributes: `class`, `text`, `on<event>` (listeners), booleans (true sets, false/null skips),
 // `dataset` (object), anything else via setAttribute. Children: nodes, strings, numbers,
 // arrays (flattened), null/undefined/false (skipped).

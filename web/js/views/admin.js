@@ -242,7 +242,7 @@ export async function adminInvoicesView({ signal }) {
     form.element,
     result,
     h("h2", {}, t("admin.invoices.recent")),
-    recent.items.length ? list : emptyState(t("orders.empty")),
+    recent.items.length ? list : emptyState(t("admin.invoices.noneRecent")),
   ];
 }
 
