@@ -296,3 +296,69 @@ def test_an_unknown_route_is_a_not_found_page(
     page.goto(f"{web_url}/#/no/such/page")
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
     assert_accessible(page, "not-found")
+
+
+def visit(page: Page, web_url: str, route: str) -> None:
+    page.goto(f"{web_url}/#/{route}")
+    expect(page.locator("main[aria-busy]")).to_have_count(0)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_every_page_is_accessible(
+    *,
+    new_page: PageFactory,
+    web_url: str,
+    endpoints: Endpoints,
+    shot: Shot,
+    assert_accessible: Check,
+    viewport: str,
+) -> None:
+    """axe-core on every page of the console (signed out, customer, admin)."""
+    page = new_page(viewport)
+    for route in ("signin", "signup", "confirm?email=someone%40example.com", "forgot", "nowhere"):
+        visit(page, web_url, route)
+        shot(page, route.split("?")[0])
+        assert_accessible(page, route.split("?")[0])
+
+    customer = demo_user(endpoints, "customer")
+    sign_in(page, web_url, customer["username"], customer["password"])
+    expect(page.locator(".product-card").first).to_be_visible()
+    for route in ("products", "products?q=mug", "cart", "admin/products"):
+        visit(page, web_url, route)
+        shot(page, route)
+        assert_accessible(page, route)
+    visit(page, web_url, "products")
+    page.locator(".product-card h2 a").first.click()
+    expect(page.get_by_role("button", name="Add to cart")).to_be_visible()
+    shot(page, "product")
+    assert_accessible(page, "product")
+    page.get_by_role("button", name="Add to cart").click()
+    visit(page, web_url, "cart")
+    shot(page, "cart-with-items")
+    assert_accessible(page, "cart-with-items")
+    place_order(page, recipient="Demo Customer")
+    expect(page.get_by_role("link", name="Open the invoice")).to_be_visible(timeout=LIVE_TIMEOUT_MS)
+    shot(page, "order")
+    assert_accessible(page, "order")
+    page.get_by_role("link", name="Open the invoice").click()
+    expect(page.get_by_role("link", name="Download PDF")).to_be_visible()
+    shot(page, "invoice")
+    assert_accessible(page, "invoice")
+    visit(page, web_url, "orders")
+    shot(page, "orders")
+    assert_accessible(page, "orders")
+
+    admin_page = new_page(viewport)
+    admin = demo_user(endpoints, "admin")
+    sign_in(admin_page, web_url, admin["username"], admin["password"])
+    expect(admin_page.locator(".product-card").first).to_be_visible()
+    admin_routes = ("admin/products", "admin/orders?status=CONFIRMED", "admin/invoices")
+    for route in (*admin_routes, "admin/imports"):
+        visit(admin_page, web_url, route)
+        shot(admin_page, route)
+        assert_accessible(admin_page, route)
+    visit(admin_page, web_url, "admin/products")
+    admin_page.get_by_role("button", name="New product").click()
+    shot(admin_page, "admin-product-editor")
+    assert_accessible(admin_page, "admin-product-editor")
