@@ -172,6 +172,11 @@ def test_an_admin_creates_a_product_that_a_customer_finds_and_orders(
     expect(admin_page.locator(f"#{error_id}")).not_to_be_empty()
     shot(admin_page, "admin-validation-error")
     assert_accessible(admin_page, "admin-product-form")
+    sku_input.fill("MUG-CLASSIC")  # a demo product's: the API's 409, said next to the SKU
+    admin_page.get_by_role("button", name="Create product").click()
+    expect(admin_page.locator(f"#{error_id}")).to_have_text("Another product already has this SKU.")
+    expect(admin_page.get_by_role("alert")).to_have_text("Another product already has this SKU.")
+    shot(admin_page, "admin-sku-conflict")
     sku_input.fill(f"LAMP-{uuid.uuid4().hex[:8].upper()}")
     admin_page.get_by_role("button", name="Create product").click()
     expect(admin_page.get_by_role("row").filter(has_text=product_name)).to_be_visible()
@@ -362,3 +367,72 @@ def test_every_page_is_accessible(
     admin_page.get_by_role("button", name="New product").click()
     shot(admin_page, "admin-product-editor")
     assert_accessible(admin_page, "admin-product-editor")
+
+
+def test_a_product_orders_does_not_know_yet_is_retried_with_the_same_key(
+    new_page: PageFactory, web_url: str, endpoints: Endpoints, shot: Shot
+) -> None:
+    """409 ProductNotYetAvailable (Retry-After: 1) twice, then the real API: the person
+    sees one order and no error, and every try carried the same Idempotency-Key."""
+    customer = demo_user(endpoints, "customer")
+    page = new_page("desktop")
+    keys: list[str] = []
+
+    def not_yet_twice(route: Any) -> None:
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        keys.append(route.request.headers.get("idempotency-key", ""))
+        if len(keys) <= 2:
+            route.fulfill(
+                status=409,
+                headers={"Retry-After": "1", "Access-Control-Allow-Origin": web_url},
+                json={"error": "ProductNotYetAvailable", "message": "not yet; retry"},
+            )
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/orders$"), not_yet_twice)
+    sign_in(page, web_url, customer["username"], customer["password"])
+    page.locator(".product-card").filter(has_text="Classic mug").get_by_role(
+        "button", name="Add to cart"
+    ).click()
+    page.goto(f"{web_url}/#/cart")
+    place_order(page, recipient="Demo Customer")
+    expect(page.locator("#order-status .badge")).to_have_text(
+        re.compile("Pending|Confirmed"), timeout=LIVE_TIMEOUT_MS
+    )
+    shot(page, "order-after-retries")
+    assert len(keys) == 3, keys
+    assert len(set(keys)) == 1, keys
+    assert re.fullmatch(r"[0-9a-f-]{36}", keys[0])
+
+
+def test_a_session_about_to_expire_is_refreshed_silently(
+    new_page: PageFactory, web_url: str, endpoints: Endpoints
+) -> None:
+    customer = demo_user(endpoints, "customer")
+    page = new_page("desktop")
+    sign_in(page, web_url, customer["username"], customer["password"])
+    expect(page.locator(".product-card").first).to_be_visible()
+    refreshes: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            refreshes.append(request.post_data or "")
+            if "REFRESH_TOKEN_AUTH" in (request.post_data or "")
+            else None
+        ),
+    )
+    page.evaluate(
+        """() => {
+          const session = JSON.parse(sessionStorage.getItem("shop.session"));
+          session.expiresAt = Date.now();  // the ID token is due now
+          sessionStorage.setItem("shop.session", JSON.stringify(session));
+        }"""
+    )
+    page.goto(f"{web_url}/#/orders")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My orders")
+    assert len(refreshes) == 1
+    expires_at = page.evaluate("JSON.parse(sessionStorage.getItem('shop.session')).expiresAt")
+    assert expires_at > page.evaluate("Date.now()") + 60_000

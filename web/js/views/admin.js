@@ -59,6 +59,9 @@ function productForm(product, { onsaved, oncancel }) {
       } catch (error) {
         if (error instanceof ApiError && error.status === 409 && /SKU/i.test(error.message)) {
           helpers.setFieldError("sku", t("admin.product.skuTaken"));
+          helpers.message.show(t("admin.product.skuTaken"));
+          form.fields.get("sku").input.focus();
+          return;
         } else if (error instanceof ApiError && error.status === 409 && /version/i.test(error.message)) {
           helpers.message.show(t("admin.product.stale"));
           return;
