@@ -62,10 +62,28 @@ def place_order(page: Page, *, recipient: str | None = None) -> None:
     expect(page).to_have_url(re.compile(r"#/orders/[0-9a-f-]{36}$"))
 
 
+WATCH_LAYOUT_SHIFTS = """() => {
+  window.__layoutShift = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (!entry.hadRecentInput) window.__layoutShift += entry.value;
+    }
+  }).observe({ type: "layout-shift" });
+}"""
+
+
 def expect_confirmed_live(page: Page) -> None:
-    """CONFIRMED arrives in the same document: a marker set before ordering survives."""
+    """CONFIRMED (and the invoice) arrive in the same document, a marker set before
+    ordering survives, and the update moves nothing on the page (no layout shift)."""
+    expect(page.locator("#order-status .badge")).to_be_visible()
+    page.evaluate(WATCH_LAYOUT_SHIFTS)
     expect(page.locator("#order-status .badge")).to_have_text("Confirmed", timeout=LIVE_TIMEOUT_MS)
+    expect(page.get_by_role("link", name="Open the invoice")).to_be_visible(
+        timeout=LIVE_TIMEOUT_MS
+    )
     assert page.evaluate("window.__sameDocument === true"), "the page was reloaded"
+    page.wait_for_timeout(200)  # layout-shift entries are reported after the frame
+    assert page.evaluate("window.__layoutShift") < 0.001
 
 
 def sign_up_and_confirm(
