@@ -78,9 +78,7 @@ def expect_confirmed_live(page: Page) -> None:
     expect(page.locator("#order-status .badge")).to_be_visible()
     page.evaluate(WATCH_LAYOUT_SHIFTS)
     expect(page.locator("#order-status .badge")).to_have_text("Confirmed", timeout=LIVE_TIMEOUT_MS)
-    expect(page.get_by_role("link", name="Open the invoice")).to_be_visible(
-        timeout=LIVE_TIMEOUT_MS
-    )
+    expect(page.get_by_role("link", name="Open the invoice")).to_be_visible(timeout=LIVE_TIMEOUT_MS)
     assert page.evaluate("window.__sameDocument === true"), "the page was reloaded"
     page.wait_for_timeout(200)  # layout-shift entries are reported after the frame
     assert page.evaluate("window.__layoutShift") < 0.001
@@ -454,3 +452,51 @@ def test_a_session_about_to_expire_is_refreshed_silently(
     assert len(refreshes) == 1
     expires_at = page.evaluate("JSON.parse(sessionStorage.getItem('shop.session')).expiresAt")
     assert expires_at > page.evaluate("Date.now()") + 60_000
+
+
+def test_an_order_beyond_the_stock_is_rejected_with_the_reason_and_one_can_be_cancelled(
+    new_page: PageFactory, web_url: str, endpoints: Endpoints, shot: Shot
+) -> None:
+    customer = demo_user(endpoints, "customer")
+    page = new_page("phone")
+    sign_in(page, web_url, customer["username"], customer["password"])
+    page.locator(".product-card").filter(has_text="Canvas tote bag").get_by_role(
+        "button", name="Add to cart"
+    ).click()
+    page.goto(f"{web_url}/#/cart")
+    page.get_by_label("Quantity of Canvas tote bag").fill("100")
+    page.get_by_label("Quantity of Canvas tote bag").press("Tab")
+    place_order(page, recipient="Demo Customer")
+    expect(page.locator("#order-status .badge")).to_have_text("Rejected", timeout=LIVE_TIMEOUT_MS)
+    expect(page.locator("#order-status .reasons li")).to_have_text(
+        re.compile(r"^Canvas tote bag: you asked for 100, only \d+ left\.$")
+    )
+    expect(page.get_by_role("button", name="Cancel the order")).to_have_count(0)
+    shot(page, "rejected-with-reason")
+
+    page.goto(f"{web_url}/#/products")
+    page.locator(".product-card").filter(has_text="Classic mug").get_by_role(
+        "button", name="Add to cart"
+    ).click()
+    page.goto(f"{web_url}/#/cart")
+    place_order(page)
+    page.get_by_role("button", name="Cancel the order").click()
+    expect(page.get_by_text("Cancel this order?")).to_be_visible()
+    page.get_by_role("button", name="Yes, cancel it").click()
+    expect(page.locator("#order-status .badge")).to_have_text("Cancelled", timeout=LIVE_TIMEOUT_MS)
+    shot(page, "cancelled")
+
+
+def test_the_back_office_lists_orders_by_status(
+    new_page: PageFactory, web_url: str, endpoints: Endpoints, shot: Shot
+) -> None:
+    admin = demo_user(endpoints, "admin")
+    page = new_page("desktop")
+    sign_in(page, web_url, admin["username"], admin["password"], "?next=%23%2Fadmin%2Forders")
+    expect(page.get_by_role("heading", level=1)).to_have_text("All orders")
+    page.get_by_label("Status").select_option("CONFIRMED")
+    expect(page).to_have_url(re.compile(r"#/admin/orders\?status=CONFIRMED$"))
+    expect(page.locator("main[aria-busy]")).to_have_count(0)
+    expect(page.locator("tbody tr, main .empty").first).to_be_visible()
+    assert set(page.locator("tbody .badge").all_inner_texts()) <= {"Confirmed"}
+    shot(page, "admin-orders-confirmed")
