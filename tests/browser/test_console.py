@@ -500,3 +500,42 @@ def test_the_back_office_lists_orders_by_status(
     expect(page.locator("tbody tr, main .empty").first).to_be_visible()
     assert set(page.locator("tbody .badge").all_inner_texts()) <= {"Confirmed"}
     shot(page, "admin-orders-confirmed")
+
+
+def test_a_new_code_and_a_forgotten_password(
+    new_page: PageFactory, web_url: str, read_code: Callable[..., str], shot: Shot
+) -> None:
+    email = f"forgetful-{uuid.uuid4().hex[:10]}@example.com"
+    page = new_page("phone")
+    page.goto(f"{web_url}/#/signup")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Name").fill("Ada Forgetful")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your e-mail address")
+    first = read_code(email)
+    page.get_by_role("button", name="Send a new code").click()
+    expect(page.get_by_text("A new code is on its way.")).to_be_visible()
+    second = read_code(email, at_least=2)
+    if second != first:  # the first code no longer confirms
+        page.get_by_label("Verification code").fill(first)
+        page.get_by_role("button", name="Confirm").click()
+        expect(page.get_by_role("alert")).to_have_text(re.compile("code"))
+    page.get_by_label("Verification code").fill(second)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_text("Your e-mail address is confirmed")).to_be_visible()
+
+    page.get_by_role("link", name="Forgot your password?").click()
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_role("button", name="Send the code").click()
+    page.get_by_label("Verification code").fill(read_code(email, at_least=3))
+    page.get_by_label("New password").fill("Another-Passw0rd!")
+    shot(page, "forgot-new-password")
+    page.get_by_role("button", name="Change the password").click()
+    expect(page.get_by_text("Your password was changed")).to_be_visible()
+    page.get_by_label("Password").fill("Another-Passw0rd!")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Signed in as Ada Forgetful")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_text("You have signed out.")).to_be_visible()
+    assert page.evaluate("sessionStorage.getItem('shop.session')") is None

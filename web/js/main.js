@@ -5,7 +5,7 @@ import { getLanguage, initI18n, LANGUAGES, setLanguage, t } from "./i18n.js";
 import { loadConfig } from "./config.js";
 import { clearSession, currentUser, onSessionChange, signOut } from "./auth.js";
 import { setSessionExpiredHandler } from "./api.js";
-import { cartCount, onCartChange } from "./cart.js";
+import { cartCount, clearCart, onCartChange } from "./cart.js";
 import { disconnect } from "./realtime.js";
 import { matchRoute, navigate, parseHash } from "./router.js";
 import { alertBox, loading, pageTitle } from "./ui.js";
@@ -22,6 +22,12 @@ function announce(text) {
   setTimeout(() => {
     shell.announcer.textContent = text;
   }, 50);
+}
+
+function forgetPersonalData() {
+  clearCart();
+  localStorage.removeItem("shop.address");
+  sessionStorage.removeItem("shop.checkout");
 }
 
 function navLink(href, text, extra = {}) {
@@ -73,6 +79,7 @@ function renderHeader() {
             onclick: async () => {
               disconnect();
               await signOut();
+              forgetPersonalData(); // a shared computer keeps no cart or address
               navigate("#/signin?signedOut=1");
             },
           },
