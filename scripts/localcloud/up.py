@@ -27,7 +27,8 @@ from localcloud.pollers import EventSourcePollers
 from localcloud.rest_gateway import RestGateway
 from localcloud.scheduler import Scheduler
 from localcloud.seed import seed_demo_data
-from localcloud.terraform_runner import LocalTerraform
+from localcloud.terraform_runner import CONSOLE_URL_ENV, LocalTerraform
+from localcloud.web_console import WebConsole, config_document
 from localcloud.websocket_gateway import WebSocketGateway
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,6 +47,7 @@ class Ports:
     rest: int = int(os.environ.get("LOCALCLOUD_REST_PORT", "0"))
     websocket: int = int(os.environ.get("LOCALCLOUD_WEBSOCKET_PORT", "0"))
     connections: int = int(os.environ.get("LOCALCLOUD_CONNECTIONS_PORT", "0"))
+    web: int = int(os.environ.get("LOCALCLOUD_WEB_PORT", "0"))
 
 
 @dataclass
@@ -86,6 +88,10 @@ class LocalCloud:
             moto.start()
             os.environ.update(aws_environment(moto.endpoint_url))
 
+        # The console's port is taken before the apply: its URL is the stack's console_url.
+        console = WebConsole(port=self.ports.web)
+        self._stack.callback(console.stop)
+        os.environ[CONSOLE_URL_ENV] = console.bind()  # -var console_url for the apply
         terraform = LocalTerraform(
             state_file=STATE_DIR / "terraform.tfstate",
             log_file=STATE_DIR / "logs" / "terraform.log",
@@ -140,8 +146,21 @@ class LocalCloud:
             "products_topic_arn": outputs["products_topic_arn"],
             "products_table_name": outputs["products_table_name"],
             "function_names": outputs["function_names"],
+            "web_url": console.url,
             "pids": {"emulator": moto.pid, "runtime": os.getpid()},
         }
+        console.configure(
+            config_document(
+                rest_url=endpoints["rest_url"],
+                websocket_url=endpoints["websocket_url"],
+                region=endpoints["region"],
+                user_pool_id=endpoints["user_pool_id"],
+                user_pool_client_id=endpoints["user_pool_client_id"],
+                cognito_endpoint=moto.endpoint_url,
+            ),
+            extra_connect_urls=[moto.endpoint_url],  # presigned S3 uploads
+        )
+        console.start()
         if self.seed:
             with self._step("demo data"):
                 endpoints["demo_users"] = seed_demo_data(endpoints)
@@ -155,6 +174,7 @@ class LocalCloud:
 
 def _print_endpoints(endpoints: dict[str, Any]) -> None:
     print("\nThe local cloud is ready in", endpoints["ready_seconds"], "s:")
+    print(f"  {'web_url':<18} {endpoints['web_url']}/  (the web console)")
     for key in ("rest_url", "websocket_url", "aws_endpoint_url", "user_pool_id"):
         print(f"  {key:<18} {endpoints[key]}")
     print(f"  {'mailbox_url':<18} {endpoints['mailbox_url']}  (the e-mails and sign-up codes)")
