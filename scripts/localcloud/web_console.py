@@ -253,7 +253,10 @@ class WebConsole:
         assert self._socket is not None
         self._server = _Server(self, self._socket)
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="web-console", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.1},  # how soon stop() is noticed
+            name="web-console",
+            daemon=True,
         )
         self._thread.start()
 

@@ -180,4 +180,4 @@ def test_the_real_console_has_an_index_and_a_module_entry_point() -> None:
     server = WebConsole(root=WEB_ROOT)
     assert server.resolve("/") == WEB_ROOT.resolve() / "index.html"
     assert server.resolve("/js/main.js") is not None
-    assert server.resolve("/../README.md") is None
+    assert server.resolve("/../Makefile") is None  # the repository root stays out

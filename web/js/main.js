@@ -214,7 +214,13 @@ async function boot() {
     return;
   }
   setSessionExpiredHandler(sessionExpired);
-  onSessionChange(renderHeader);
+  let shownUser = currentUser()?.sub;
+  onSessionChange((user) => {
+    // A refreshed token changes nothing on screen; a new or departed person does.
+    if (user?.sub === shownUser) return;
+    shownUser = user?.sub;
+    renderHeader();
+  });
   onCartChange(() => {
     const count = document.getElementById("cart-count");
     if (count) count.textContent = t("nav.cartCount", { count: cartCount() });

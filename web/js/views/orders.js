@@ -114,8 +114,13 @@ export async function orderView({ params, signal, onCleanup, announce, isCurrent
     replace(statusText, t(`order.explain.${order.status}`));
     replace(reasons, order.status === "REJECTED" ? (order.rejectionReasons || []).map((reason) => h("li", {}, reasonText(reason, order))) : []);
     renderInvoice();
-    renderActions();
+    // A live update (PENDING -> CONFIRMED) must not take away a cancel question the
+    // person is answering: the actions change only when cancelling stops being possible.
+    if (cancellable() !== shownCancellable) renderActions();
   }
+
+  let shownCancellable = null;
+  const cancellable = () => ["PENDING", "CONFIRMED"].includes(order.status);
 
   function renderInvoice() {
     if (invoice) {
@@ -128,7 +133,8 @@ export async function orderView({ params, signal, onCleanup, announce, isCurrent
   }
 
   function renderActions() {
-    if (!["PENDING", "CONFIRMED"].includes(order.status)) {
+    shownCancellable = cancellable();
+    if (!shownCancellable) {
       replace(actions);
       return;
     }
@@ -149,8 +155,8 @@ export async function orderView({ params, signal, onCleanup, announce, isCurrent
           announce(t("order.cancelled"));
         } catch (error) {
           actionMessage.show(error);
+          renderActions();
           if (error instanceof ApiError && error.status === 409) refresh();
-          else renderActions();
         }
       });
       replace(actions, h("p", { id: "cancel-question" }, t("order.cancelQuestion")), yes, no);
