@@ -10,6 +10,9 @@ origin a local cloud was started with.
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 import requests
@@ -114,3 +117,40 @@ def test_another_origin_gets_no_cors_headers(api: Api, customer: User, console_o
     assert response.status_code == 200
     assert "Access-Control-Allow-Origin" not in response.headers
     assert console_origin not in response.headers.get("Access-Control-Allow-Origin", "")
+
+
+def imports_bucket_url(endpoints: Endpoints, aws: Callable[[str], Any]) -> str:
+    """The imports bucket's URL as presigned uploads address it."""
+    bucket = endpoints.raw.get("invoice_imports_bucket")
+    if not bucket:
+        prefix = endpoints.raw["function_names"]["products-api"].removesuffix("-products-api")
+        account = aws("sts").get_caller_identity()["Account"]
+        bucket = f"{prefix}-invoice-imports-{account}"
+    if endpoints.aws_endpoint_url:
+        return f"{endpoints.aws_endpoint_url}/{bucket}"
+    return f"https://{bucket}.s3.{endpoints.region}.amazonaws.com"
+
+
+@pytest.mark.parametrize("origin", ["console", FOREIGN_ORIGIN])
+def test_only_the_console_may_upload_an_import_from_the_browser(
+    endpoints: Endpoints, aws: Callable[[str], Any], console_origin: str, origin: str
+) -> None:
+    origin = console_origin if origin == "console" else origin
+    response = requests.options(
+        f"{imports_bucket_url(endpoints, aws)}/imports/{uuid.uuid4()}.json",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "PUT",
+            "Access-Control-Request-Headers": "content-type",
+        },
+        timeout=30,
+    )
+
+    if origin == console_origin:
+        assert response.status_code == 200, response.text
+        assert response.headers.get("Access-Control-Allow-Origin") == console_origin
+        assert "PUT" in response.headers.get("Access-Control-Allow-Methods", "")
+    else:
+        # A preflight that is not answered 2xx fails in the browser whatever its headers
+        # (moto's server adds Access-Control-Allow-Origin to every answer; S3 does not).
+        assert response.status_code == 403

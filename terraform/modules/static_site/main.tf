@@ -219,7 +219,7 @@ resource "aws_cloudfront_response_headers_policy" "security" {
     strict_transport_security {
       access_control_max_age_sec = var.hsts_max_age_seconds
       include_subdomains         = true
-      preload                    = false
+      preload                    = true
       override                   = true
     }
 

@@ -127,6 +127,7 @@ run "the_distribution_is_https_only_with_security_headers" {
       one(aws_cloudfront_response_headers_policy.security.security_headers_config).content_security_policy[0].content_security_policy == output.content_security_policy &&
       one(aws_cloudfront_response_headers_policy.security.security_headers_config).strict_transport_security[0].access_control_max_age_sec >= 31536000 &&
       one(aws_cloudfront_response_headers_policy.security.security_headers_config).strict_transport_security[0].include_subdomains &&
+      one(aws_cloudfront_response_headers_policy.security.security_headers_config).strict_transport_security[0].override &&
       one(aws_cloudfront_response_headers_policy.security.security_headers_config).frame_options[0].frame_option == "DENY" &&
       one(aws_cloudfront_response_headers_policy.security.security_headers_config).content_type_options[0].override &&
       one(aws_cloudfront_response_headers_policy.security.security_headers_config).referrer_policy[0].referrer_policy == "strict-origin-when-cross-origin"
