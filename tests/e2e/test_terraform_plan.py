@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from localcloud.emulator import aws_environment
-from localcloud.terraform_runner import LocalTerraform
+from localcloud.terraform_runner import CONSOLE_URL_ENV, LocalTerraform
 from tests.e2e.endpoints import ROOT, Endpoints
 
 
@@ -25,6 +25,8 @@ def test_planning_the_local_stack_again_changes_nothing(
         pytest.skip("a deployed environment's state belongs to its operators")
     for name, value in aws_environment(endpoints.aws_endpoint_url).items():
         monkeypatch.setenv(name, value)
+    if endpoints.raw.get("web_url"):  # the console the stack was applied with (CORS origin)
+        monkeypatch.setenv(CONSOLE_URL_ENV, str(endpoints.raw["web_url"]).rstrip("/"))
     terraform = LocalTerraform(
         state_file=ROOT / ".local" / "terraform.tfstate", log_file=tmp_path / "terraform.log"
     )
