@@ -25,8 +25,8 @@ def test_planning_the_local_stack_again_changes_nothing(
         pytest.skip("a deployed environment's state belongs to its operators")
     for name, value in aws_environment(endpoints.aws_endpoint_url).items():
         monkeypatch.setenv(name, value)
-    if endpoints.raw.get("web_url"):  # as `make up` applied it
-        monkeypatch.setenv(CONSOLE_URL_ENV, endpoints.raw["web_url"])
+    if endpoints.raw.get("web_url"):  # the console the stack was applied with (CORS origin)
+        monkeypatch.setenv(CONSOLE_URL_ENV, str(endpoints.raw["web_url"]).rstrip("/"))
     else:
         monkeypatch.delenv(CONSOLE_URL_ENV, raising=False)
     terraform = LocalTerraform(
