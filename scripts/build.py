@@ -80,6 +80,14 @@ NOT_SHIPPED = {
     # from fontpkg_fira_sans directly.
     "fontpkg": "font lookup helper, unused",
 }
+# Under these folders, files with these endings are not shipped, with the reason.
+DROPPED_ENDINGS = {
+    # fontTools' wheels carry Cython's generated C sources and the extension modules built
+    # from them (14 MB unzipped): optional speed-ups of code the invoices do not run (curve
+    # conversion, variable fonts, feature files). Without them fontTools imports the pure
+    # Python modules shipped beside them, as its py3-none-any wheel does.
+    "fontTools/": ((".c", ".so"), "fontTools' optional compiled speed-ups"),
+}
 # Directories of which only the named files are shipped: the font families' other styles.
 SHIPPED_ONLY = {
     "fontpkg_fira_sans/files/": {"FiraSans-Regular.ttf", "FiraSans-Bold.ttf"},
@@ -228,6 +236,11 @@ def is_dropped(name: str) -> bool:
     folder, _, file_name = name.rpartition("/")
     kept = SHIPPED_ONLY.get(folder + "/")
     if kept is not None and file_name not in kept:
+        return True
+    if any(
+        name.startswith(prefix) and name.endswith(endings)
+        for prefix, (endings, _) in DROPPED_ENDINGS.items()
+    ):
         return True
     return any(
         name.startswith(part) if part.endswith("/") else name == part for part in DROPPED_PARTS
