@@ -6,7 +6,9 @@ import io
 import re
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import pypdf
 import pytest
@@ -32,10 +34,13 @@ def EUR(amount: int) -> Money:
 SELLER = Party("Example Shop Ltd", ("1 Market Street", "London"), "billing@example.com", "GB1")
 
 
+ADA = Party("Ada Lovelace", ("12 St James's Square", "SW1Y 4JH London", "GB"))
+
+
 def invoice(
     lines: int = 2,
     name: str = "Blue mug",
-    bill_to: Party = Party("Ada Lovelace", ("12 St James's Square", "SW1Y 4JH London", "GB")),
+    bill_to: Party = ADA,
 ) -> Invoice:
     order = ConfirmedOrder(
         order_id="5c2d7e1f-8a3b-4c6d-9e0f-1a2b3c4d5e6f",
@@ -71,15 +76,27 @@ def text_of(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in read(pdf).pages)
 
 
-def placed_texts(page: pypdf.PageObject) -> Iterator[tuple[str, float, float]]:
-    """Every piece of text on ``page`` with the position of its start (x, y)."""
-    found: list[tuple[str, float, float]] = []
+@dataclass(frozen=True)
+class Placed:
+    text: str
+    x: float
+    y: float
+    font: Font
+    size: float
 
-    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+
+def placed_texts(page: pypdf.PageObject) -> Iterator[Placed]:
+    """Every piece of text on ``page`` with the position of its start, its font and size."""
+    found: list[Placed] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
         if text.strip():
             x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            found.append((text, x, y))
+            bold = "Bold" in str(font["/BaseFont"])
+            found.append(
+                Placed(text.strip(), x, y, Font.BOLD if bold else Font.REGULAR, size * tm[0])
+            )
 
     page.extract_text(visitor_text=visit)
     return iter(found)
@@ -213,7 +230,7 @@ def test_a_long_order_continues_on_numbered_pages_with_every_line() -> None:
 
 
 def test_long_texts_wrap_onto_lines_inside_the_page() -> None:
-    long_name = "Maximilian Alexander " * 3 + LATIN + " " + CYRILLIC + " von Hohenzollern-Sigmaringen"
+    long_name = f"{'Maximilian Alexander ' * 3}{LATIN} {CYRILLIC} von Hohenzollern-Sigmaringen"
     long_street = "Flat 12, Building 7, " * 6 + "Long Street"
     long_product = "An extraordinarily long product name " * 5
     document = invoice(
@@ -235,11 +252,13 @@ def test_long_texts_wrap_onto_lines_inside_the_page() -> None:
     assert len(name_parts) >= 2 * 3  # both product names, on three lines or more each
     assert all(measure.text_width(part, Font.REGULAR, 10) <= ITEM_WIDTH for part in name_parts)
     assert "\u2026" not in "\n".join(lines)  # nothing is cut short
-    # Every text starts inside the page's margins.
-    width, height = A4
-    for _text, x, y in placed_texts(reader.pages[0]):
-        assert MARGIN <= x < RIGHT and 0 < y < height - MARGIN
-    assert all(x <= width for _, x, _ in placed_texts(reader.pages[0]))
+    # Every text is inside the page's margins, its end included.
+    placed = list(placed_texts(reader.pages[0]))
+    assert any(long_street.startswith(each.text.strip()) for each in placed)
+    for each in placed:
+        assert each.x >= MARGIN, each
+        assert each.x + measure.text_width(each.text, each.font, each.size) <= RIGHT + 0.01, each
+        assert 0 < each.y < A4[1] - MARGIN, each
 
 
 def test_rendering_is_deterministic() -> None:
