@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 import re
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pypdf
@@ -66,6 +71,10 @@ def invoice(
         issued_at="2026-03-14T09:26:55.000Z",
         bucket="b",
     )
+
+
+ROOT = Path(__file__).resolve().parents[3]
+PYTHONPATH = os.pathsep.join(str(ROOT / part) for part in ("functions", "scripts", ""))
 
 
 def read(pdf: bytes) -> pypdf.PdfReader:
@@ -261,8 +270,25 @@ def test_long_texts_wrap_onto_lines_inside_the_page() -> None:
         assert 0 < each.y < A4[1] - MARGIN, each
 
 
-def test_rendering_is_deterministic() -> None:
+def test_rendering_is_deterministic_also_across_processes() -> None:
+    """A redelivery may run in another Lambda environment (another hash seed)."""
     assert render_invoice(invoice(lines=3)) == render_invoice(invoice(lines=3))
+    script = (
+        "import hashlib, sys; from tests.unit.invoices.test_pdf import invoice; "
+        "from invoices.rendering import render_invoice; "
+        "print(hashlib.sha256(render_invoice(invoice(lines=3))).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": PYTHONPATH},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert digests == {hashlib.sha256(render_invoice(invoice(lines=3))).hexdigest() + "\n"}
 
 
 def test_rendering_is_quick_and_small() -> None:
