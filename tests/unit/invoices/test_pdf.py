@@ -301,3 +301,19 @@ def test_rendering_is_quick_and_small() -> None:
     per_render = (time.perf_counter() - start) / 5
     assert per_render < 1.0
     assert len(pdf) < 60_000
+
+
+def test_only_the_generator_loads_the_pdf_library() -> None:
+    """The API shares the service module; the library's import would slow its cold start."""
+    script = (
+        "import sys, invoices.api; api = 'fpdf' in sys.modules; "
+        "import invoices.generator_consumer; print(api, 'fpdf' in sys.modules)"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "PYTHONPATH": PYTHONPATH},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert loaded == ["False", "True"]
