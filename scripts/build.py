@@ -13,7 +13,9 @@ Reproducible: entries sorted, fixed timestamps and permissions, byte code compil
 unchecked-hash mode (no mtimes inside) by a fresh interpreter with a fixed hash seed, so a
 rebuild gives byte-identical zips and Terraform plans nothing. Dependencies are the pinned
 requirements/lambda.txt minus what the Lambda runtime already provides (boto3 and its
-dependencies).
+dependencies), plus, for a package that has one, its own pinned requirements/<package>.txt
+(only the invoices package: its PDF library and font, see PACKAGE_REQUIREMENTS), so the
+other packages' zips do not grow.
 
 Small and quick to start (see bench/README.md for the figures):
 
@@ -44,7 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FUNCTIONS = ROOT / "functions"
 SHARED_PACKAGE = "shared"
 GENERATED_VALIDATORS = FUNCTIONS / SHARED_PACKAGE / "contracts" / "generated"
-LOCK_FILE = ROOT / "requirements" / "lambda.txt"
+REQUIREMENTS = ROOT / "requirements"
+LOCK_FILE = REQUIREMENTS / "lambda.txt"
 CACHE = ROOT / ".cache" / "build"
 DIST = ROOT / "dist"
 
@@ -62,6 +65,32 @@ PROVIDED_BY_RUNTIME = {
     "python-dateutil",
     "six",
     "urllib3",
+}
+# Packages with extra runtime dependencies of their own: requirements/<package>.in pinned
+# to requirements/<package>.txt (compiled with `-c requirements/lambda.txt`), installed on
+# top of lambda.txt into that package's zip only.
+PACKAGE_REQUIREMENTS = {"invoices"}
+# Pinned by a package's lock file but not shipped, with the reason. The lock files keep
+# them so that the dev environment (which installs with dependencies) matches.
+NOT_SHIPPED = {
+    # fpdf2 imports Pillow only to embed raster images, guarded by `try`; an invoice has
+    # none, and Pillow's compiled wheel is 6.5 MB.
+    "pillow": "images only (fpdf2 runs without it)",
+    # A helper that finds font files by family name; the invoices code opens its two TTFs
+    # from fontpkg_fira_sans directly.
+    "fontpkg": "font lookup helper, unused",
+}
+# Under these folders, files with these endings are not shipped, with the reason.
+DROPPED_ENDINGS = {
+    # fontTools' wheels carry Cython's generated C sources and the extension modules built
+    # from them (14 MB unzipped): optional speed-ups of code the invoices do not run (curve
+    # conversion, variable fonts, feature files). Without them fontTools imports the pure
+    # Python modules shipped beside them, as its py3-none-any wheel does.
+    "fontTools/": ((".c", ".so"), "fontTools' optional compiled speed-ups"),
+}
+# Directories of which only the named files are shipped: the font families' other styles.
+SHIPPED_ONLY = {
+    "fontpkg_fira_sans/files/": {"FiraSans-Regular.ttf", "FiraSans-Bold.ttf"},
 }
 FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 EXCLUDED_DIRS = {"__pycache__", "bin", "tests"}
@@ -123,27 +152,41 @@ def function_packages() -> list[str]:
     )
 
 
-def pinned_requirements() -> list[str]:
-    """The lock file's `name==version` lines without what the runtime provides."""
+def pinned_requirements(lock_file: Path = LOCK_FILE) -> list[str]:
+    """The lock file's `name==version` lines without what the runtime provides or what is
+    not shipped."""
     requirements = []
-    for raw_line in LOCK_FILE.read_text().splitlines():
+    for raw_line in lock_file.read_text().splitlines():
         line = raw_line.split("#", 1)[0].strip()
         if not line:
             continue
         name = line.split("==", 1)[0].split("[", 1)[0].strip().lower()
-        if name not in PROVIDED_BY_RUNTIME:
+        if name not in PROVIDED_BY_RUNTIME and name not in NOT_SHIPPED:
             requirements.append(line)
     return requirements
 
 
-def install_dependencies(variant: Variant, architecture: str) -> Path:
+def package_lock_file(package: str) -> Path | None:
+    """requirements/<package>.txt for a package with its own dependencies."""
+    if package not in PACKAGE_REQUIREMENTS:
+        return None
+    lock_file = REQUIREMENTS / f"{package}.txt"
+    if not lock_file.is_file():
+        sys.exit(f"error: {lock_file.relative_to(ROOT)} missing (PACKAGE_REQUIREMENTS)")
+    return lock_file
+
+
+def install_dependencies(
+    variant: Variant, architecture: str, requirements: list[str] | None = None, label: str = ""
+) -> Path:
     """pip-installs the pinned wheels once per lock content and platform (cached). Builds
     running at the same time each install into their own directory; the first to finish
     renames it into place, the others use that one."""
-    requirements = pinned_requirements()
+    if requirements is None:
+        requirements = pinned_requirements()
     key_source = json.dumps([requirements, variant.pip_platform_args, sys.version_info[:2]])
     key = hashlib.sha256(key_source.encode()).hexdigest()[:16]
-    target = CACHE / "deps" / f"{variant.name}-{architecture}-{key}"
+    target = CACHE / "deps" / f"{variant.name}-{architecture}-{label}{key}"
     if (target / ".complete").exists():
         return target
     staging = target.with_name(f"{target.name}.{os.getpid()}.partial")
@@ -190,6 +233,15 @@ def is_shipped(path: Path) -> bool:
 
 
 def is_dropped(name: str) -> bool:
+    folder, _, file_name = name.rpartition("/")
+    kept = SHIPPED_ONLY.get(folder + "/")
+    if kept is not None and file_name not in kept:
+        return True
+    if any(
+        name.startswith(prefix) and name.endswith(endings)
+        for prefix, (endings, _) in DROPPED_ENDINGS.items()
+    ):
+        return True
     return any(
         name.startswith(part) if part.endswith("/") else name == part for part in DROPPED_PARTS
     )
@@ -346,7 +398,17 @@ def build(architecture: str, variants: list[str], output: Path = DIST) -> list[A
         for package in function_packages():
             destination = output / variant.name / f"{package}.zip"
             own_code = own_code_entries(package, variant.compile_bytecode)
-            write_zip(destination, {**third_party, **own_code})
+            extra: dict[str, bytes] = {}
+            lock_file = package_lock_file(package)
+            if lock_file is not None:
+                extra_dependencies = install_dependencies(
+                    variant, architecture, pinned_requirements(lock_file), f"{package}-"
+                )
+                extra = dependency_entries(extra_dependencies, variant.compile_bytecode)
+                clashes = sorted(name for name in extra if name in third_party)
+                if clashes:
+                    sys.exit(f"error: {lock_file.name} ships files lambda.txt does: {clashes[:3]}")
+            write_zip(destination, {**third_party, **extra, **own_code})
             artifacts.append(describe(package, variant.name, destination))
     return artifacts
 

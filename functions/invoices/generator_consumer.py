@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from invoices import config
 from invoices.domain import ConfirmedOrder, InvoiceLine, Money, Party
+from invoices.rendering import render_invoice
 from invoices.repository import DynamoDBInvoiceRepository
 from invoices.service import InvoiceService, InvoicingPolicy
 from invoices.storage import S3InvoiceStore, s3_client
@@ -38,7 +39,10 @@ def service() -> InvoiceService:
         seller=config.seller(), tax_rate=config.tax_rate(), bucket=config.bucket_name()
     )
     repository = DynamoDBInvoiceRepository(config.table_name(), aws.dynamodb())
-    return InvoiceService(repository, S3InvoiceStore(s3_client()), policy=policy)
+    # Imported with the module, so the PDF library loads during init, not in the first
+    # delivery (the API, sharing the service, never loads it).
+    store = S3InvoiceStore(s3_client())
+    return InvoiceService(repository, store, policy=policy, render=render_invoice)
 
 
 def _money(value: dict[str, Any]) -> Money:

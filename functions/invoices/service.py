@@ -29,7 +29,6 @@ from invoices.domain import (
     TaxRate,
     draft_invoice,
 )
-from invoices.rendering import render_invoice
 from invoices.repository import InvoiceAlreadyExists
 from invoices.storage import StoredObject
 from shared.auth import Principal
@@ -77,6 +76,15 @@ def location_of(invoice: Invoice) -> StoredObject:
     return StoredObject(invoice.bucket, invoice.key)
 
 
+def render_pdf(invoice: Invoice) -> bytes:
+    """``invoices.rendering.render_invoice``, imported on first use: the PDF library takes
+    a few hundred ms to import, and only the generator renders (the API shares this
+    module)."""
+    from invoices.rendering import render_invoice
+
+    return render_invoice(invoice)
+
+
 class InvoiceService:
     def __init__(
         self,
@@ -87,7 +95,7 @@ class InvoiceService:
         download_ttl_seconds: int = 300,
         clock: Callable[[], str] = utc_now,
         new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
-        render: Callable[[Invoice], bytes] = render_invoice,
+        render: Callable[[Invoice], bytes] = render_pdf,
     ) -> None:
         self._repository = repository
         self._store = store

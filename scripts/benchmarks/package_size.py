@@ -13,7 +13,7 @@ TOP_PARTS = 6
 def part_of(name: str) -> str:
     """Groups an archive entry: a top-level package, or two levels for the big ones."""
     parts = name.split("/")
-    if parts[0] in {"aws_lambda_powertools", "pydantic"} and len(parts) > 2:
+    if parts[0] in {"aws_lambda_powertools", "pydantic", "fontTools"} and len(parts) > 2:
         return "/".join(parts[:2])
     return parts[0].removesuffix(".pyc").removesuffix(".py")
 

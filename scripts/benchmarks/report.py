@@ -12,6 +12,14 @@ TARGETS = {
     "record_ms": 0.3,
     "first_load_kb": 150.0,  # the console's first load, gzip (scripts/benchmarks/first_load.py)
 }
+# Packages allowed a bigger zip, with the reason. The invoices zip carries a PDF library,
+# fontTools and two fonts (functions/invoices/README.md, "Why a library now"): only its
+# generator needs them, an asynchronous consumer no caller waits for.
+PACKAGE_ZIPPED_MB = {"invoices": 8.0}
+
+
+def zipped_mb_target(package: str) -> float:
+    return PACKAGE_ZIPPED_MB.get(package, TARGETS["zipped_mb"])
 
 
 def verdicts(results: dict[str, Any]) -> dict[str, bool]:
@@ -27,7 +35,7 @@ def verdicts(results: dict[str, Any]) -> dict[str, bool]:
     sizes = results.get("package_size", {})
     if sizes:
         met["zipped_mb"] = all(
-            s["zipped_bytes"] / 1e6 <= TARGETS["zipped_mb"] for s in sizes.values()
+            s["zipped_bytes"] / 1e6 <= zipped_mb_target(package) for package, s in sizes.items()
         )
     contracts = results.get("contracts", {})
     if "ratio_median" in contracts:
@@ -112,11 +120,14 @@ def table(results: dict[str, Any]) -> str:
             lines.append(f"{_cold_row('floor: ' + kind, floor)}  ({floor['what']})")
     sizes = results.get("package_size")
     if sizes:
-        lines += ["Package size (dist/lambda)", f"  {'package':<30}{'zipped':>10}{'unzipped':>11}"]
+        lines += [
+            "Package size (dist/lambda)",
+            f"  {'package':<30}{'zipped':>10}{'unzipped':>11}{'target':>9}",
+        ]
         for package, size in sizes.items():
             lines.append(
                 f"  {package:<30}{size['zipped_bytes'] / 1e6:>8.2f}MB"
-                f"{size['unzipped_bytes'] / 1e6:>9.2f}MB"
+                f"{size['unzipped_bytes'] / 1e6:>9.2f}MB{zipped_mb_target(package):>7.1f}MB"
             )
     contracts = results.get("contracts")
     if contracts and "skipped" not in contracts:

@@ -5,12 +5,16 @@ answer as expected, and the results are written."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
+import pypdf
 import pytest
+from benchmarks import sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
@@ -81,3 +85,65 @@ def test_the_quick_bench_initialises_every_handler_from_its_zip(dist: Path, tmp_
     assert results["contracts"]["examples"] > 0
     assert results["cost"]["usd_total"] > 0
     assert "Cold init" in completed.stdout
+
+
+def zip_names(dist: Path, variant: str, package: str) -> list[str]:
+    with zipfile.ZipFile(dist / variant / f"{package}.zip") as archive:
+        return archive.namelist()
+
+
+def test_only_the_invoices_zip_carries_the_pdf_library_and_just_what_it_needs(
+    dist: Path,
+) -> None:
+    for variant in ("lambda", "host"):
+        names = zip_names(dist, variant, "invoices")
+        assert "fpdf/fpdf.pyc" in names, variant
+        assert "fontTools/subset/__init__.pyc" in names, variant
+        fonts = sorted(name for name in names if name.endswith(".ttf"))
+        assert fonts == [
+            "fontpkg_fira_sans/files/FiraSans-Bold.ttf",
+            "fontpkg_fira_sans/files/FiraSans-Regular.ttf",
+        ]
+        assert "fontpkg_fira_sans/LICENSE" in names  # the font's licence travels with it
+        assert not [n for n in names if n.startswith(("PIL/", "fontpkg/"))], variant
+        assert not [n for n in names if n.startswith("fontTools/") and n.endswith((".so", ".c"))]
+        for package in ("orders", "products", "notifications"):
+            others = zip_names(dist, variant, package)
+            assert not [n for n in others if n.startswith(("fpdf", "fontTools", "fontpkg"))]
+
+
+# Runs in the stand-in Lambda environment: renders an invoice from the zip alone.
+_RENDER = """
+import sys, warnings
+warnings.simplefilter("error")
+from invoices.domain import ConfirmedOrder, InvoiceLine, InvoiceNumber, Money, Party, TaxRate
+from invoices.domain import draft_invoice
+from invoices.rendering import render_invoice
+name = sys.argv[1]
+line = InvoiceLine("p", "SKU", name, 1, Money(100, "EUR"), Money(100, "EUR"))
+order = ConfirmedOrder("o", "c", "c@example.com", Party(name, ("x",)), (line,),
+                       "2026-03-14T09:26:54.120Z", "e", "c")
+invoice = draft_invoice(order, invoice_id="i", number=InvoiceNumber(2026, 1),
+                        seller=Party("S", ("x",)), tax_rate=TaxRate(2000),
+                        issued_at="2026-03-14T09:26:55.000Z", bucket="b")
+sys.stdout.buffer.write(render_invoice(invoice))
+assert "PIL" not in sys.modules
+"""
+
+
+def test_the_invoices_zip_renders_a_unicode_invoice_without_pillow(dist: Path) -> None:
+    name = "Σωκράτης Фёдор Łukasz"
+    with (
+        sandbox.task_roots({"invoices": dist / "host" / "invoices.zip"}) as roots,
+        sandbox.runtime_directory() as runtime,
+    ):
+        setup = f"import sys; sys.path[:0] = [{str(roots['invoices'])!r}, {str(runtime)!r}]\n"
+        completed = subprocess.run(
+            [PY, "-S", "-E", "-c", setup + _RENDER, name],
+            capture_output=True,
+            check=False,
+            env={"POWERTOOLS_SERVICE_NAME": "bench", "PATH": "/usr/bin:/bin"},
+        )
+    assert completed.returncode == 0, completed.stderr.decode()
+    text = pypdf.PdfReader(io.BytesIO(completed.stdout)).pages[0].extract_text()
+    assert text.count(name) == 2  # the bill-to name and the product name

@@ -50,13 +50,15 @@ def place_order(
     lines: list[tuple[str, int]],
     timeout: float = 30.0,
     headers: dict[str, str] | None = None,
+    *,
+    shipping_address: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """POST /orders (with ``headers``), retried with one Idempotency-Key while the orders
-    service's product projection has not caught up with a product created moments ago
-    (409 ProductNotYetAvailable, as the console does)."""
+    """POST /orders (with ``headers``, to ``shipping_address`` or else ADDRESS), retried
+    with one Idempotency-Key while the orders service's product projection has not caught
+    up with a product created moments ago (409 ProductNotYetAvailable, as the console does)."""
     body = {
         "lines": [{"productId": product, "quantity": quantity} for product, quantity in lines],
-        "shippingAddress": ADDRESS,
+        "shippingAddress": shipping_address or ADDRESS,
     }
     headers = {**(headers or {}), "Idempotency-Key": str(uuid.uuid4())}
 

@@ -72,3 +72,40 @@ def test_invoices_are_private_to_their_customer(
     assert api.request("GET", f"/invoices/{invoice['id']}", stranger).status_code == 404
     assert invoice_of(api, stranger, order["id"]) is None
     assert api.request("GET", f"/invoices/{invoice['id']}").status_code == 401
+
+
+def test_the_invoice_prints_names_in_every_script_and_wraps_long_lines(
+    api: Api, admin: User, customer: User
+) -> None:
+    """Latin with accents, Greek and Cyrillic print exactly; a long line wraps; a Chinese
+    name prints as code points and is kept as given in the PDF's metadata."""
+    name = "Łukasz Dvořák Şükrü"
+    care_of = "c/o Σωκράτης Παπαδόπουλος and Фёдор Достоевский, " * 3 + "李小龍"
+    address = {
+        "name": name,
+        "line1": care_of.strip(),
+        "postalCode": "105 57",
+        "city": "Αθήνα",
+        "country": "GR",
+    }
+    product = create_product(api, admin, stock=10, amount=1999)
+    order = place_order(api, customer, [(product["id"], 1)], shipping_address=address)
+    assert wait_for_final(api, customer, order["id"]) == "CONFIRMED"
+    invoice = eventually(lambda: invoice_of(api, customer, order["id"]), timeout=60)
+
+    pdf = requests.get(invoice["downloadUrl"], timeout=30)
+    assert pdf.status_code == 200
+    reader = PdfReader(io.BytesIO(pdf.content))
+    lines = reader.pages[0].extract_text().split("\n")
+    assert name in lines
+    assert "105 57 Αθήνα" in lines
+    shown = care_of.strip().replace("李小龍", "[U+674E U+5C0F U+9F8D]")
+    wrapped = [line for line in lines if line and line in shown]
+    assert len(wrapped) >= 2  # one address line, printed on several
+    assert " ".join(wrapped) == shown
+    assert "Σωκράτης Παπαδόπουλος" in "\n".join(wrapped)
+    assert "Фёдор Достоевский" in "\n".join(wrapped)
+    assert "[U+674E U+5C0F U+9F8D]" in "\n".join(lines)
+    assert "?" not in "\n".join(lines)
+    assert reader.metadata is not None
+    assert care_of.strip() in str(reader.metadata["/Keywords"])
