@@ -148,3 +148,13 @@ output "function_names" {
     "invoice-import-sweeper"     = module.invoice_import_sweeper.function_name
   }
 }
+
+output "waf_web_acl_arn" {
+  description = "ARN of the REST API's WAF web ACL (null when enable_waf is off)."
+  value       = one(module.rest_api_waf[*].web_acl_arn)
+}
+
+output "waf_log_group_name" {
+  description = "Log group of the requests the REST API's WAF blocked or counted (null when enable_waf is off)."
+  value       = one(module.rest_api_waf[*].log_group_name)
+}

@@ -55,6 +55,20 @@ mock_provider "aws" {
   }
 }
 
+# The stream publishers' roles get distinct ARNs: the topic policies name them.
+override_resource {
+  target = module.products_publisher.module.function.aws_iam_role.this
+  values = { arn = "arn:aws:iam::123456789012:role/shop-test-products-stream-publisher-role" }
+}
+override_resource {
+  target = module.orders_publisher.module.function.aws_iam_role.this
+  values = { arn = "arn:aws:iam::123456789012:role/shop-test-orders-stream-publisher-role" }
+}
+override_resource {
+  target = module.invoices_publisher.module.function.aws_iam_role.this
+  values = { arn = "arn:aws:iam::123456789012:role/shop-test-invoices-stream-publisher-role" }
+}
+
 variables {
   name_prefix = "shop-test"
   environment = "dev"
@@ -222,6 +236,12 @@ run "emulator_switches_only_drop_what_the_emulator_lacks" {
     enable_xray_sampling_rule   = false
     manage_api_gateway_account  = false
     manage_xray_resource_policy = false
+    enable_waf                  = false
+  }
+
+  assert {
+    condition     = length(module.rest_api_waf) == 0
+    error_message = "The emulator switch drops the WAF web ACL (the local gateway does not evaluate it)."
   }
 
   assert {
@@ -338,5 +358,80 @@ run "dashboard_shows_every_function_and_dead_letter_queue" {
       strcontains(aws_cloudwatch_dashboard.this.dashboard_body, "[\"Ecommerce\",\"${metric}\",\"service\"")
     ])
     error_message = "The business metrics are on the dashboard (namespace Ecommerce, dimension service)."
+  }
+}
+
+run "deploys_at_the_default_account_concurrency" {
+  command = apply
+
+  # A fresh account's concurrency quota is 10, and Lambda keeps 10 unreserved: reserving
+  # even one execution fails there, so no function of the default stack reserves any.
+  assert {
+    condition = alltrue([
+      for function in [
+        module.products_api, module.products_stock_consumer, module.orders_api,
+        module.orders_projection_consumer, module.orders_stock_consumer, module.invoices_api,
+        module.invoices_generator, module.notifications_email, module.websocket_authorizer,
+        module.websocket_connections, module.websocket_push, module.invoice_import_processor,
+        module.invoice_import_sweeper,
+      ] : function.reserved_concurrent_executions == -1
+    ]) && length(output.function_names) == 16
+    error_message = "A function reserves concurrency: the stack would not deploy on a fresh account (quota 10)."
+  }
+}
+
+run "only_each_producer_publishes_to_its_topic" {
+  command = apply
+
+  assert {
+    condition = alltrue([
+      for pair in [
+        [module.products_topic.policy, "products"],
+        [module.orders_topic.policy, "orders"],
+        [module.invoices_topic.policy, "invoices"],
+        ] : one([
+          for statement in jsondecode(pair[0]).Statement : statement.Condition.ArnNotEquals["aws:PrincipalArn"]
+          if statement.Effect == "Deny" && statement.Action == "sns:Publish"
+      ]) == ["arn:aws:iam::123456789012:role/shop-test-${pair[1]}-stream-publisher-role"]
+    ])
+    error_message = "Each event topic denies sns:Publish to every principal but its own stream publisher's role."
+  }
+
+  assert {
+    condition = alltrue([
+      for policy in [module.products_topic.policy, module.orders_topic.policy, module.invoices_topic.policy] :
+      length([for statement in jsondecode(policy).Statement : statement if statement.Effect == "Allow" && can(statement.Principal.Service)]) == 0
+    ])
+    error_message = "No AWS service may publish to an event topic."
+  }
+
+  assert {
+    condition = one([
+      for statement in jsondecode(module.alarm_topic.policy).Statement : statement
+      if statement.Effect == "Allow" && statement.Action == "sns:Publish"
+      ]).Principal == { Service = ["cloudwatch.amazonaws.com"] } && one([
+      for statement in jsondecode(module.alarm_topic.policy).Statement : statement.Condition
+      if statement.Effect == "Allow" && statement.Action == "sns:Publish"
+    ]) == { StringEquals = { "aws:SourceAccount" = "123456789012" } }
+    error_message = "The alarm topic admits this account's CloudWatch alarms."
+  }
+}
+
+run "rest_api_has_per_client_limits_by_default" {
+  command = apply
+
+  override_resource {
+    target = module.rest_api.aws_api_gateway_stage.this
+    values = { arn = "arn:aws:apigateway:eu-west-1::/restapis/abc123/stages/v1" }
+  }
+
+  assert {
+    condition     = length(module.rest_api_waf) == 1 && output.waf_log_group_name == "aws-waf-logs-shop-test-api"
+    error_message = "The REST API gets a WAF web ACL, logged to aws-waf-logs-<api>, unless enable_waf is off."
+  }
+
+  assert {
+    condition     = slice(module.rest_api_waf[0].rule_names, 0, 2) == ["RateLimitPerIp", "RateLimitPerCaller"]
+    error_message = "The per-client rate limits are the first rules."
   }
 }
