@@ -28,6 +28,7 @@ module "stack" {
   manage_api_gateway_account = var.manage_api_gateway_account
   alarm_actions              = var.alarm_actions
   alarm_email                = var.alarm_email
+  sender_email               = var.sender_email
 
   cognito_threat_protection_mode = var.cognito_threat_protection_mode
 

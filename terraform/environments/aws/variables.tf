@@ -104,3 +104,9 @@ variable "waf_blocked_requests_alarm_threshold" {
   type        = number
   default     = 100
 }
+
+variable "sender_email" {
+  description = "Address the shop's e-mails come from (an SES identity Terraform creates; click the link AWS mails to it). Check it with `make preflight`."
+  type        = string
+  default     = "no-reply@example.com"
+}

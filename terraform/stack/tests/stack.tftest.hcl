@@ -47,6 +47,12 @@ mock_provider "aws" {
       invoke_arn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:shop-test-fn/invocations"
     }
   }
+  mock_resource "aws_api_gateway_stage" {
+    defaults = { arn = "arn:aws:apigateway:eu-west-1::/restapis/abc123/stages/v1" }
+  }
+  mock_resource "aws_wafv2_web_acl" {
+    defaults = { arn = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shop-test-api/11111111-2222-3333-4444-555555555555" }
+  }
   mock_resource "aws_api_gateway_rest_api" {
     defaults = {
       root_resource_id = "rootid"
@@ -419,11 +425,6 @@ run "only_each_producer_publishes_to_its_topic" {
 
 run "rest_api_has_per_client_limits_by_default" {
   command = apply
-
-  override_resource {
-    target = module.rest_api.aws_api_gateway_stage.this
-    values = { arn = "arn:aws:apigateway:eu-west-1::/restapis/abc123/stages/v1" }
-  }
 
   assert {
     condition     = length(module.rest_api_waf) == 1 && output.waf_log_group_name == "aws-waf-logs-shop-test-api"
