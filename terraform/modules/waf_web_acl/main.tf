@@ -161,6 +161,30 @@ resource "aws_wafv2_web_acl" "this" {
     }
   }
 
+  # Known bad inputs (Log4j's JNDI lookups, Java deserialization, localhost Host headers,
+  # ...) are always blocked; the other managed groups are configurable.
+  rule {
+    name     = "AWSManagedRulesKnownBadInputsRuleSet"
+    priority = 4
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        name        = "AWSManagedRulesKnownBadInputsRuleSet"
+        vendor_name = "AWS"
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${local.metric_prefix}_AWSManagedRulesKnownBadInputsRuleSet"
+      sampled_requests_enabled   = true
+    }
+  }
+
   dynamic "rule" {
     for_each = local.managed_rule_groups
 

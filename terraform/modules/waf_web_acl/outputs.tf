@@ -10,7 +10,7 @@ output "web_acl_name" {
 
 output "rule_names" {
   description = "Names of the web ACL's rules, in priority order."
-  value       = concat(["RateLimitPerIp", "RateLimitPerCaller", "BodyTooLarge"], [for group in var.managed_rule_groups : group.name])
+  value       = concat(["RateLimitPerIp", "RateLimitPerCaller", "BodyTooLarge", "AWSManagedRulesKnownBadInputsRuleSet"], [for group in var.managed_rule_groups : group.name])
 }
 
 output "log_group_name" {

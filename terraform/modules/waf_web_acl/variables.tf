@@ -65,7 +65,8 @@ variable "rate_limit_per_caller" {
 
 variable "managed_rule_groups" {
   description = <<-EOT
-    AWS managed rule groups evaluated after the rate and size rules, in this order. Each
+    AWS managed rule groups evaluated after the rate and size rules and the always-on
+    AWSManagedRulesKnownBadInputsRuleSet, in this order. Each
     names the group and the rules of it that only count (override to Count) instead of
     blocking. The default counts the Core rule set's SizeRestrictions_BODY (it blocks
     bodies over 8 KB, which legitimate product and order bodies may exceed): bodies are
@@ -78,12 +79,11 @@ variable "managed_rule_groups" {
   default = [
     { name = "AWSManagedRulesAmazonIpReputationList" },
     { name = "AWSManagedRulesCommonRuleSet", count_rules = ["SizeRestrictions_BODY"] },
-    { name = "AWSManagedRulesKnownBadInputsRuleSet" },
   ]
 
   validation {
-    condition     = alltrue([for group in var.managed_rule_groups : can(regex("^AWSManagedRules[A-Za-z0-9]+$", group.name))])
-    error_message = "managed_rule_groups must name AWS managed rule groups (AWSManagedRules...)."
+    condition     = alltrue([for group in var.managed_rule_groups : can(regex("^AWSManagedRules[A-Za-z0-9]+$", group.name)) && group.name != "AWSManagedRulesKnownBadInputsRuleSet"])
+    error_message = "managed_rule_groups must name AWS managed rule groups (AWSManagedRules...), except AWSManagedRulesKnownBadInputsRuleSet, which the module always applies."
   }
 }
 

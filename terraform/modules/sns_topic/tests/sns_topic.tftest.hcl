@@ -75,11 +75,10 @@ run "only_the_producer_role_publishes" {
   }
 
   assert {
-    condition = alltrue([
-      for statement in jsondecode(output.policy).Statement :
-      statement.Effect == "Deny" || !contains(flatten([statement.Action]), "sns:Publish")
-      || statement.Principal != { AWS = "arn:aws:iam::123456789012:root" }
-    ])
+    condition = length([
+      for statement in jsondecode(output.policy).Statement : statement
+      if statement.Effect == "Allow" && contains(flatten([statement.Action]), "sns:Publish")
+    ]) == 0
     error_message = "The owner keeps management and subscriptions, but not a blanket sns:Publish."
   }
 
