@@ -9,7 +9,7 @@ BOOT_PY   := $(shell scripts/find_python.sh)
 TARGET    ?= local
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help venv generate lint unit contracts terraform-check build e2e up deploy-localstack bench test clean
+.PHONY: help venv generate lint unit contracts terraform-check build e2e up deploy-localstack preflight bench test clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -57,6 +57,9 @@ deploy-localstack: generate ## terraform apply of environments/local into LocalS
 	  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test terraform apply -input=false -auto-approve \
 	  -var aws_endpoint_url=$${AWS_ENDPOINT_URL:-http://localhost:4566} \
 	  -var package_dir=$(CURDIR)/dist/lambda -var lambda_architecture=$(LOCALSTACK_ARCH)
+
+preflight: venv ## read-only checks of an AWS account before deploying (PREFLIGHT_ARGS="--region ... --sender ... --backend-config ...")
+	$(PY) scripts/preflight.py $(PREFLIGHT_ARGS)
 
 bench: build ## benchmarks; figures under bench/results/
 	@scripts/install_browser.sh || echo "bench: no Chromium; the console's first load is measured from its module graph"

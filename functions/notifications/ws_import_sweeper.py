@@ -3,6 +3,9 @@
 Run every minute by an EventBridge schedule: each ``PENDING`` import past its deadline
 becomes ``TIMED_OUT`` (a conditional update: an upload arriving at the same moment wins
 or loses cleanly) and ``timed_out`` is pushed to the connection that opened it.
+Sweeps may overlap (the function has no reserved concurrency: a fresh account's default
+quota cannot reserve any): only the sweep whose conditional move wins pushes, so every
+import times out and is announced once.
 
 Environment: ``CONNECTIONS_TABLE_NAME``, ``CONNECTIONS_ENDPOINT_URL``.
 """

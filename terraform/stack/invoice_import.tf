@@ -166,9 +166,10 @@ module "invoice_import_sweeper" {
   memory_size   = 256
   timeout       = 60
   kms_key_arn   = module.key.key_arn
-  # One sweep at a time.
-  reserved_concurrent_executions = 1
-  environment_variables          = merge(local.websocket_environment, local.websocket_pusher_environment)
+  # No reserved concurrency (a fresh account's quota of 10 cannot reserve any): sweeps
+  # may overlap, and each import still times out and is pushed once, because the move
+  # out of PENDING is a conditional update that only one sweep wins.
+  environment_variables = merge(local.websocket_environment, local.websocket_pusher_environment)
   policy_statements = [
     {
       sid       = "FindOverdueImports"

@@ -88,7 +88,9 @@ module "invoices_topic" {
   name         = "${var.name_prefix}-invoices-events"
   kms_key_arn  = module.key.key_arn
   tracing_mode = var.sns_tracing_mode
-  tags         = local.tags
+  # Only the invoices stream publisher's role may publish invoices events.
+  publisher_role_arns = [module.invoices_publisher.role_arn]
+  tags                = local.tags
 }
 
 module "invoices_order_confirmed_queue" {

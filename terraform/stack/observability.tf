@@ -45,7 +45,10 @@ module "alarm_topic" {
   kms_key_arn = module.key.key_arn
   # Alarm notifications are not part of any request: nothing to trace.
   tracing_mode = var.sns_tracing_mode == null ? null : "PassThrough"
-  tags         = local.tags
+  # Only this account's CloudWatch alarms publish here; no IAM principal does.
+  publisher_role_arns = []
+  publisher_services  = ["cloudwatch.amazonaws.com"]
+  tags                = local.tags
 }
 
 resource "aws_sns_topic_subscription" "alarm_email" {

@@ -44,7 +44,9 @@ module "orders_topic" {
   name         = "${var.name_prefix}-orders-events"
   kms_key_arn  = module.key.key_arn
   tracing_mode = var.sns_tracing_mode
-  tags         = local.tags
+  # Only the orders stream publisher's role may publish orders events.
+  publisher_role_arns = [module.orders_publisher.role_arn]
+  tags                = local.tags
 }
 
 module "orders_api" {

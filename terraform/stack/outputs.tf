@@ -164,3 +164,13 @@ output "console_distribution_id" {
   description = "CloudFront distribution of the hosted console (null unless console_hosting_enabled); invalidate '/*' after changing files outside Terraform."
   value       = var.console_hosting_enabled ? module.console_site[0].distribution_id : null
 }
+
+output "waf_web_acl_arn" {
+  description = "ARN of the REST API's WAF web ACL (null when enable_waf is off)."
+  value       = one(module.rest_api_waf[*].web_acl_arn)
+}
+
+output "waf_log_group_name" {
+  description = "Log group of the requests the REST API's WAF blocked or counted (null when enable_waf is off)."
+  value       = one(module.rest_api_waf[*].log_group_name)
+}

@@ -28,7 +28,9 @@ module "products_topic" {
   name         = "${var.name_prefix}-products-events"
   kms_key_arn  = module.key.key_arn
   tracing_mode = var.sns_tracing_mode
-  tags         = local.tags
+  # Only the products stream publisher's role may publish products events.
+  publisher_role_arns = [module.products_publisher.role_arn]
+  tags                = local.tags
 }
 
 module "products_api" {

@@ -22,6 +22,19 @@ variable "websocket_throttling_burst_limit" {
   default     = 100
 }
 
+variable "websocket_route_throttling" {
+  description = "Per-route WebSocket limits (rate per second, burst) tighter than the stage's, shared by all clients of a route: WAF cannot attach to WebSocket APIs. Defaults bound connection attempts and the admin-only import actions."
+  type = map(object({
+    rate_limit  = number
+    burst_limit = number
+  }))
+  default = {
+    "$connect"     = { rate_limit = 10, burst_limit = 20 }
+    "getImportUrl" = { rate_limit = 2, burst_limit = 5 }
+    "cancelImport" = { rate_limit = 2, burst_limit = 5 }
+  }
+}
+
 locals {
   websocket_push_timeout = 30
   websocket_environment = merge(local.powertools_environment, {
@@ -149,6 +162,7 @@ module "websocket_api" {
   authorizer             = { function = "authorizer" }
   throttling_rate_limit  = var.websocket_throttling_rate_limit
   throttling_burst_limit = var.websocket_throttling_burst_limit
+  route_throttling       = var.websocket_route_throttling
   log_retention_days     = var.log_retention_days
   alarm_actions          = local.alarm_actions
 

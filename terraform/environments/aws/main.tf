@@ -28,6 +28,7 @@ module "stack" {
   manage_api_gateway_account = var.manage_api_gateway_account
   alarm_actions              = var.alarm_actions
   alarm_email                = var.alarm_email
+  sender_email               = var.sender_email
 
   cognito_threat_protection_mode = var.cognito_threat_protection_mode
 
@@ -35,4 +36,13 @@ module "stack" {
   console_hosting_enabled     = true
   console_aliases             = var.console_aliases
   console_acm_certificate_arn = var.console_acm_certificate_arn
+
+  # Per-client limits on the REST API (WAF web ACL on its stage), on by default.
+  enable_waf                           = var.enable_waf
+  waf_rate_limit_window_seconds        = var.waf_rate_limit_window_seconds
+  waf_rate_limit_per_ip                = var.waf_rate_limit_per_ip
+  waf_rate_limit_per_caller            = var.waf_rate_limit_per_caller
+  waf_max_body_size_bytes              = var.waf_max_body_size_bytes
+  waf_body_inspection_limit_kb         = var.waf_body_inspection_limit_kb
+  waf_blocked_requests_alarm_threshold = var.waf_blocked_requests_alarm_threshold
 }

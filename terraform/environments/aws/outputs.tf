@@ -82,3 +82,13 @@ output "web_url" {
   description = "The web console (CloudFront, or its first alias)."
   value       = module.stack.web_url
 }
+
+output "waf_web_acl_arn" {
+  description = "ARN of the REST API's WAF web ACL (null when enable_waf is off)."
+  value       = module.stack.waf_web_acl_arn
+}
+
+output "waf_log_group_name" {
+  description = "Log group of the requests the REST API's WAF blocked or counted."
+  value       = module.stack.waf_log_group_name
+}

@@ -74,3 +74,51 @@ variable "console_acm_certificate_arn" {
   type        = string
   default     = null
 }
+
+variable "enable_waf" {
+  description = "Protect the REST API with a WAF web ACL: per-client rate limits (source IP, caller identity), a body size bound, AWS managed rules. Costs a monthly fee per web ACL and rule plus a fee per million requests."
+  type        = bool
+  default     = true
+}
+
+variable "waf_rate_limit_window_seconds" {
+  description = "Window of the WAF rate limits: 60, 120, 300 or 600 seconds."
+  type        = number
+  default     = 60
+}
+
+variable "waf_rate_limit_per_ip" {
+  description = "REST requests one source IP may send per window before getting 429 (leave room for many users behind one NAT)."
+  type        = number
+  default     = 600
+}
+
+variable "waf_rate_limit_per_caller" {
+  description = "REST requests one caller (its ID token) may send per window before getting 429."
+  type        = number
+  default     = 300
+}
+
+variable "waf_max_body_size_bytes" {
+  description = "Largest REST request body WAF admits (413 beyond); at most waf_body_inspection_limit_kb."
+  type        = number
+  default     = 16384
+}
+
+variable "waf_body_inspection_limit_kb" {
+  description = "How much of a request body WAF inspects: 16 (included), 32, 48 or 64 KB (billed extra)."
+  type        = number
+  default     = 16
+}
+
+variable "waf_blocked_requests_alarm_threshold" {
+  description = "Blocked requests within 5 minutes that raise the WAF alarm."
+  type        = number
+  default     = 100
+}
+
+variable "sender_email" {
+  description = "Address the shop's e-mails come from (an SES identity Terraform creates; click the link AWS mails to it). Check it with `make preflight`."
+  type        = string
+  default     = "no-reply@example.com"
+}

@@ -67,4 +67,8 @@ module "stack" {
   sqs_redrive_allow_policy    = false
   s3_deny_insecure_transport  = false # the emulator speaks plain HTTP
   manage_api_gateway_account  = false
+  # moto 5.2 stores WAFv2 web ACLs, associations and logging configurations but never
+  # evaluates a rule, and the local REST gateway (scripts/localcloud) does not consult
+  # WAF: an ACL here would look like protection while enforcing nothing.
+  enable_waf = false
 }

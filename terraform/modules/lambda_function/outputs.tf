@@ -47,3 +47,8 @@ output "throttles_alarm_arn" {
   description = "ARN of the Throttles alarm."
   value       = aws_cloudwatch_metric_alarm.throttles.arn
 }
+
+output "reserved_concurrent_executions" {
+  description = "Concurrency reserved for the function; -1 when it uses the account's unreserved pool."
+  value       = aws_lambda_function.this.reserved_concurrent_executions
+}

@@ -170,7 +170,7 @@ resource "aws_cloudwatch_log_group" "access" {
 
 resource "aws_api_gateway_stage" "this" {
   #checkov:skip=CKV_AWS_120:Responses are per-user and mostly writes; a stage cache would serve stale or foreign data and costs per hour.
-  #checkov:skip=CKV2_AWS_29:WAF is an account-level choice with a monthly cost; the stage is throttled and every route requires a Cognito token. Associate a web ACL with the stage ARN where needed.
+  #checkov:skip=CKV2_AWS_29:The web ACL is associated from outside the module with stage_arn: the stack's waf_web_acl module does it (enable_waf, on by default on AWS; off only for the emulator).
   #checkov:skip=CKV2_AWS_51:Client certificates authenticate API Gateway to HTTP backends; the only backends here are Lambda proxy integrations.
   rest_api_id          = aws_api_gateway_rest_api.this.id
   deployment_id        = aws_api_gateway_deployment.this.id

@@ -19,9 +19,31 @@ variable "kms_key_arn" {
 }
 
 variable "policy" {
-  description = "Topic policy (JSON); null keeps the default policy (owner account only)."
+  description = "Topic policy (JSON) replacing the generated one; null keeps the default policy (owner account only), or the publishers policy when publisher_role_arns is set. Not together with publisher_role_arns."
   type        = string
   default     = null
+}
+
+variable "publisher_role_arns" {
+  description = "IAM role ARNs (the producing functions' execution roles) that alone may publish: the topic policy denies sns:Publish to every other IAM principal, keeps the owner's management and subscriptions, and admits publisher_services. Null keeps the default policy; [] lets no IAM principal publish (a topic fed only by AWS services)."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.publisher_role_arns == null ? true : alltrue([for arn in var.publisher_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", arn))])
+    error_message = "publisher_role_arns must be IAM role ARNs (arn:aws:iam::<account>:role/<name>)."
+  }
+}
+
+variable "publisher_services" {
+  description = "AWS service principals allowed to publish from this account (aws:SourceAccount), for example cloudwatch.amazonaws.com for an alarm topic. Needs publisher_role_arns (use [] for a service-only topic)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for service in var.publisher_services : can(regex("^[a-z0-9.-]+\\.amazonaws\\.com$", service))])
+    error_message = "publisher_services must be service principals such as cloudwatch.amazonaws.com."
+  }
 }
 
 variable "tracing_mode" {

@@ -42,3 +42,8 @@ output "dlq_alarm_name" {
   description = "Name of the alarm raised as soon as the failure queue holds a message."
   value       = module.dead_letter_queue.alarm_name
 }
+
+output "role_arn" {
+  description = "ARN of the function's execution role (the only principal its topic's policy lets publish)."
+  value       = module.function.role_arn
+}

@@ -97,10 +97,28 @@ resource "aws_apigatewayv2_stage" "this" {
     throttling_rate_limit  = var.throttling_rate_limit
   }
 
+  # Tighter limits on routes that are costly or rarely needed (WAF cannot attach here).
+  dynamic "route_settings" {
+    for_each = var.route_throttling
+
+    content {
+      route_key              = route_settings.key
+      throttling_burst_limit = route_settings.value.burst_limit
+      throttling_rate_limit  = route_settings.value.rate_limit
+    }
+  }
+
   tags = var.tags
 
   # Routes and integrations must exist before the automatic deployment.
   depends_on = [aws_apigatewayv2_route.this, aws_apigatewayv2_route_response.this]
+
+  lifecycle {
+    precondition {
+      condition     = alltrue([for route_key in keys(var.route_throttling) : contains(keys(var.routes), route_key)])
+      error_message = "route_throttling names a route that routes does not declare."
+    }
+  }
 }
 
 resource "aws_lambda_permission" "this" {

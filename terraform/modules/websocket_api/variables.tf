@@ -87,6 +87,20 @@ variable "throttling_burst_limit" {
   default     = 100
 }
 
+variable "route_throttling" {
+  description = "Per-route limits tighter than the stage's, by route key (for example $connect, or admin actions): steady-state rate (per second) and burst, shared by all clients of the route. Routes not listed use the stage's."
+  type = map(object({
+    rate_limit  = number
+    burst_limit = number
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for limits in values(var.route_throttling) : limits.rate_limit >= 0 && limits.burst_limit >= 0])
+    error_message = "route_throttling limits must not be negative."
+  }
+}
+
 variable "kms_key_arn" {
   description = "Customer-managed KMS key encrypting the access log group (its policy must admit CloudWatch Logs)."
   type        = string

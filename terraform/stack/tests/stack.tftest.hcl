@@ -47,12 +47,32 @@ mock_provider "aws" {
       invoke_arn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:shop-test-fn/invocations"
     }
   }
+  mock_resource "aws_api_gateway_stage" {
+    defaults = { arn = "arn:aws:apigateway:eu-west-1::/restapis/abc123/stages/v1" }
+  }
+  mock_resource "aws_wafv2_web_acl" {
+    defaults = { arn = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shop-test-api/11111111-2222-3333-4444-555555555555" }
+  }
   mock_resource "aws_api_gateway_rest_api" {
     defaults = {
       root_resource_id = "rootid"
       execution_arn    = "arn:aws:execute-api:eu-west-1:123456789012:abc123"
     }
   }
+}
+
+# The stream publishers' roles get distinct ARNs: the topic policies name them.
+override_resource {
+  target = module.products_publisher.module.function.aws_iam_role.this
+  values = { arn = "arn:aws:iam::123456789012:role/shop-test-products-stream-publisher-role" }
+}
+override_resource {
+  target = module.orders_publisher.module.function.aws_iam_role.this
+  values = { arn = "arn:aws:iam::123456789012:role/shop-test-orders-stream-publisher-role" }
+}
+override_resource {
+  target = module.invoices_publisher.module.function.aws_iam_role.this
+  values = { arn = "arn:aws:iam::123456789012:role/shop-test-invoices-stream-publisher-role" }
 }
 
 variables {
@@ -225,6 +245,12 @@ run "emulator_switches_only_drop_what_the_emulator_lacks" {
     enable_xray_sampling_rule   = false
     manage_api_gateway_account  = false
     manage_xray_resource_policy = false
+    enable_waf                  = false
+  }
+
+  assert {
+    condition     = length(module.rest_api_waf) == 0
+    error_message = "The emulator switch drops the WAF web ACL (the local gateway does not evaluate it)."
   }
 
   assert {
@@ -395,5 +421,75 @@ run "email_function_reads_only_invoice_pdfs_and_sends_raw_mail_from_the_shop" {
       if anytrue([for action in flatten([statement.Action]) : startswith(action, "s3:") && action != "s3:GetObject"])
     ]) == 0
     error_message = "The e-mail function may not list, write or delete anything in S3."
+  }
+}
+
+run "deploys_at_the_default_account_concurrency" {
+  command = apply
+
+  # A fresh account's concurrency quota is 10, and Lambda keeps 10 unreserved: reserving
+  # even one execution fails there, so no function of the default stack reserves any.
+  assert {
+    condition = alltrue([
+      for function in [
+        module.products_api, module.products_stock_consumer, module.orders_api,
+        module.orders_projection_consumer, module.orders_stock_consumer, module.invoices_api,
+        module.invoices_generator, module.notifications_email, module.websocket_authorizer,
+        module.websocket_connections, module.websocket_push, module.invoice_import_processor,
+        module.invoice_import_sweeper, module.identity_post_confirmation,
+      ] : function.reserved_concurrent_executions == -1
+    ]) && length(output.function_names) == 17
+    error_message = "A function reserves concurrency: the stack would not deploy on a fresh account (quota 10)."
+  }
+}
+
+run "only_each_producer_publishes_to_its_topic" {
+  command = apply
+
+  assert {
+    condition = alltrue([
+      for pair in [
+        [module.products_topic.policy, "products"],
+        [module.orders_topic.policy, "orders"],
+        [module.invoices_topic.policy, "invoices"],
+        ] : one([
+          for statement in jsondecode(pair[0]).Statement : statement.Condition.ArnNotEquals["aws:PrincipalArn"]
+          if statement.Effect == "Deny" && statement.Action == "sns:Publish"
+      ]) == ["arn:aws:iam::123456789012:role/shop-test-${pair[1]}-stream-publisher-role"]
+    ])
+    error_message = "Each event topic denies sns:Publish to every principal but its own stream publisher's role."
+  }
+
+  assert {
+    condition = alltrue([
+      for policy in [module.products_topic.policy, module.orders_topic.policy, module.invoices_topic.policy] :
+      length([for statement in jsondecode(policy).Statement : statement if statement.Effect == "Allow" && can(statement.Principal.Service)]) == 0
+    ])
+    error_message = "No AWS service may publish to an event topic."
+  }
+
+  assert {
+    condition = one([
+      for statement in jsondecode(module.alarm_topic.policy).Statement : statement
+      if statement.Effect == "Allow" && statement.Action == "sns:Publish"
+      ]).Principal == { Service = ["cloudwatch.amazonaws.com"] } && one([
+      for statement in jsondecode(module.alarm_topic.policy).Statement : statement.Condition
+      if statement.Effect == "Allow" && statement.Action == "sns:Publish"
+    ]) == { StringEquals = { "aws:SourceAccount" = "123456789012" } }
+    error_message = "The alarm topic admits this account's CloudWatch alarms."
+  }
+}
+
+run "rest_api_has_per_client_limits_by_default" {
+  command = apply
+
+  assert {
+    condition     = length(module.rest_api_waf) == 1 && output.waf_log_group_name == "aws-waf-logs-shop-test-api"
+    error_message = "The REST API gets a WAF web ACL, logged to aws-waf-logs-<api>, unless enable_waf is off."
+  }
+
+  assert {
+    condition     = slice(module.rest_api_waf[0].rule_names, 0, 2) == ["RateLimitPerIp", "RateLimitPerCaller"]
+    error_message = "The per-client rate limits are the first rules."
   }
 }

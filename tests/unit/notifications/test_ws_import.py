@@ -205,3 +205,34 @@ def test_s3_test_events_and_foreign_keys_are_skipped(realtime: FakeManagementApi
     assert ws_import_processor.handler(batch, lambda_context()) == {"batchItemFailures": []}
     assert upload(str(uuid.uuid4()), VALID) == {"batchItemFailures": []}
     assert realtime.posted == {}
+
+
+def test_overlapping_sweeps_time_out_and_push_each_import_once(
+    realtime: FakeManagementApi,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The sweeper has no reserved concurrency (it would not deploy on a fresh account):
+    # two scheduled runs may overlap. Here the second sweep runs entirely between the
+    # first one's read of the overdue imports and its moves: both saw the same imports.
+    monkeypatch.setenv("IMPORT_TIMEOUT_SECONDS", "0")
+    overdue = [send("getImportUrl")["transactionId"] for _ in range(3)]
+    store = ws_import_sweeper.imports()
+    original_overdue = store.overdue
+    overlapping: list[list[str]] = []
+    calls = []
+
+    def overdue_then_a_concurrent_sweep(limit: int = 100) -> Any:
+        calls.append(limit)
+        seen = list(original_overdue(limit))
+        if len(calls) == 1:
+            overlapping.append(ws_import_sweeper.sweep())
+        return iter(seen)
+
+    monkeypatch.setattr(store, "overdue", overdue_then_a_concurrent_sweep)
+    first = ws_import_sweeper.sweep()
+
+    assert sorted(overlapping[0]) == sorted(overdue)
+    assert first == []
+    assert statuses(realtime) == ["timed_out"] * 3
+    pushed = [message["transactionId"] for message in realtime.posted["admin-conn"]]
+    assert sorted(pushed) == sorted(overdue)

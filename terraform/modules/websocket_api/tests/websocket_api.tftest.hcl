@@ -94,3 +94,25 @@ run "connect_route_is_required" {
   }
   expect_failures = [var.routes]
 }
+
+run "routes_get_their_own_throttling" {
+  command = plan
+  variables {
+    route_throttling = { "$connect" = { rate_limit = 10, burst_limit = 20 } }
+  }
+  assert {
+    condition = one([
+      for settings in aws_apigatewayv2_stage.this.route_settings : settings
+      if settings.route_key == "$connect"
+    ]).throttling_rate_limit == 10 && length(aws_apigatewayv2_stage.this.route_settings) == 1
+    error_message = "route_throttling sets per-route limits on the stage ($connect here); other routes keep the stage's"
+  }
+}
+
+run "throttling_an_undeclared_route_is_refused" {
+  command = plan
+  variables {
+    route_throttling = { getImportUrl = { rate_limit = 1, burst_limit = 1 } }
+  }
+  expect_failures = [aws_apigatewayv2_stage.this]
+}
