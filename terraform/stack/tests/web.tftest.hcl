@@ -53,7 +53,13 @@ mock_provider "aws" {
     }
   }
   mock_resource "aws_api_gateway_stage" {
-    defaults = { invoke_url = "https://abc123.execute-api.eu-west-1.amazonaws.com/v1" }
+    defaults = {
+      arn        = "arn:aws:apigateway:eu-west-1::/restapis/abc123/stages/v1"
+      invoke_url = "https://abc123.execute-api.eu-west-1.amazonaws.com/v1"
+    }
+  }
+  mock_resource "aws_wafv2_web_acl" {
+    defaults = { arn = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shop-test-api/11111111-2222-3333-4444-555555555555" }
   }
   mock_resource "aws_apigatewayv2_api" {
     defaults = { id = "def456" }
