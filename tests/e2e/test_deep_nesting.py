@@ -1,23 +1,23 @@
-"""Input nested deeper than a JSON parser recurses is bad input at every entry point: a
-400 on REST, an error frame on the WebSocket, a refused handshake for a token. Before, the
-parsers' RecursionError escaped as a 500 (and tripped the 5XX alarm)."""
+"""Input nested deeper than a JSON parser recurses is bad input: a 400 on REST, an error
+frame on the WebSocket. Before, the parser's RecursionError escaped as a 500 (and tripped
+the 5XX alarm)."""
 
 from __future__ import annotations
 
-import base64
 import json
 import uuid
 from urllib.parse import quote
 
 import pytest
-from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from tests.e2e.conftest import Api, User
 from tests.e2e.endpoints import Endpoints
 
-DEPTH = 5_000
-"""Deeper than CPython's recursion limit (1,000), short enough for a URL (the token)."""
+DEPTH = 50_000
+"""Deeper than the JSON parser recurses (about 1,000 levels on Python 3.11, 10,000 on 3.13).
+Tokens this deep do not fit in a URL: the authorizers' parsers are covered by the unit and
+local-cloud tests of the token verifiers."""
 
 
 ROUTES_WITH_A_BODY = [
@@ -60,17 +60,3 @@ def test_a_websocket_message_nested_too_deeply_gets_an_error_frame(
         assert answer["type"] == "error"
         ws.send(json.dumps({"action": "ping", "id": "after"}))
         assert json.loads(ws.recv(timeout=15))["id"] == "after"  # the connection lives on
-
-
-@pytest.mark.parametrize("part", [0, 1], ids=["header", "claims"])
-def test_a_token_nested_too_deeply_is_refused_at_the_handshake(
-    endpoints: Endpoints, customer: User, part: int
-) -> None:
-    url = endpoints.raw.get("websocket_url")
-    if not url:
-        pytest.skip("the target has no WebSocket API")
-    parts = customer.id_token.split(".")
-    parts[part] = base64.urlsafe_b64encode(b"[" * DEPTH).rstrip(b"=").decode()
-    with pytest.raises(InvalidStatus) as refused:
-        connect(f"{url}?token={quote('.'.join(parts))}", open_timeout=15)
-    assert refused.value.response.status_code == 401
