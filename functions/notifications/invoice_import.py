@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from fastjsonschema import JsonSchemaValueException
 
 from shared.contracts.generated import imports_invoice_import_v1
+from shared.json_text import parse_json
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -54,7 +55,7 @@ def parse(raw: bytes) -> tuple[Any, list[Reason]]:
     if len(raw) > MAX_FILE_BYTES:
         return None, [_reason("", "maxSize", f"the file is larger than {MAX_FILE_BYTES} bytes")]
     try:
-        return json.loads(raw), []
+        return parse_json(raw), []
     except (UnicodeDecodeError, ValueError) as error:
         return None, [_reason("", "json", f"not JSON: {error}")]
 

@@ -29,6 +29,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from shared.json_text import parse_json
+
 # DER prefix of DigestInfo{ sha256, OCTET STRING(32) } (RFC 8017 section 9.2, note 1).
 _SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
 _REFETCH_AFTER_S = 300.0
@@ -169,8 +171,8 @@ def _split(token: str) -> tuple[dict[str, Any], dict[str, Any], bytes, bytes]:
     if len(parts) != 3:
         raise InvalidToken("not a JWT")
     try:
-        header = json.loads(b64url_decode(parts[0]))
-        claims = json.loads(b64url_decode(parts[1]))
+        header = parse_json(b64url_decode(parts[0]))
+        claims = parse_json(b64url_decode(parts[1]))
         signature = b64url_decode(parts[2])
     except (ValueError, binascii.Error) as error:
         raise InvalidToken("malformed token") from error

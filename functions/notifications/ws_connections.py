@@ -32,6 +32,7 @@ from notifications.connections import Connection, ConnectionStore
 from notifications.imports import ImportStatus, ImportStore
 from shared import aws
 from shared.auth import parse_groups
+from shared.json_text import parse_json
 from shared.observability import lambda_handler, logger, metrics, set_correlation_id
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ def caller(event: dict[str, Any]) -> Connection:
 
 def body_of(event: dict[str, Any]) -> dict[str, Any]:
     try:
-        body = json.loads(event.get("body") or "{}")
+        body = parse_json(event.get("body") or "{}")
     except ValueError as error:
         raise ClientError("the message is not JSON") from error
     if not isinstance(body, dict):

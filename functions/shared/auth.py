@@ -10,13 +10,13 @@ claims (``email_verified``) arrive as ``"true"``/``"false"`` strings the same wa
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from shared.errors import Forbidden, Unauthorized
+from shared.json_text import parse_json
 
 ADMIN = "admin"
 CUSTOMER = "customer"
@@ -82,7 +82,7 @@ def parse_groups(raw: object) -> frozenset[str]:
         text = raw.strip()
         if text.startswith("[") and '"' in text:
             with contextlib.suppress(ValueError):
-                raw = json.loads(text)
+                raw = parse_json(text)
     if isinstance(raw, str):
         names: Iterable[object] = _GROUP_SEPARATORS.split(raw.strip().strip("[]"))
     elif isinstance(raw, Iterable):
@@ -97,7 +97,7 @@ def claims_from_event(event: Mapping[str, Any]) -> Mapping[str, Any] | None:
     claims = authorizer.get("claims")
     if isinstance(claims, str):  # some emulators forward the claims as a JSON string
         try:
-            claims = json.loads(claims)
+            claims = parse_json(claims)
         except ValueError:
             return None
     return claims if isinstance(claims, Mapping) and claims else None

@@ -46,6 +46,7 @@ from pydantic import BaseModel
 
 from shared.auth import Principal, principal_from_event
 from shared.errors import AppError, FieldError
+from shared.json_text import TOO_DEEP, parse_json
 from shared.observability import (
     CORRELATION_ID_HEADER,
     correlation_id_from_request,
@@ -89,7 +90,12 @@ def cors_config() -> CORSConfig | None:
 
 def rest_resolver() -> APIGatewayRestResolver:
     """A service's resolver: request validation, and CORS when an origin is configured."""
-    return APIGatewayRestResolver(enable_validation=True, cors=cors_config())
+    return APIGatewayRestResolver(
+        enable_validation=True, cors=cors_config(), json_body_deserializer=parse_json
+    )
+
+
+NOT_JSON = "the body is not valid JSON"
 
 
 class ErrorField(BaseModel):
@@ -153,7 +159,8 @@ def validation_fields(errors: Any) -> list[FieldError]:
     fields: list[FieldError] = []
     for entry in errors:
         if entry.get("type") == "json_invalid":
-            fields.append(FieldError("body", "the body is not valid JSON"))
+            too_deep = entry.get("ctx", {}).get("error") == TOO_DEEP
+            fields.append(FieldError("body", f"the body is {TOO_DEEP}" if too_deep else NOT_JSON))
             continue
         location = field_path(entry.get("loc", ())) or "request"
         fields.append(FieldError(location, str(entry.get("msg", "invalid"))))

@@ -183,7 +183,7 @@ def _split(token: str) -> tuple[dict[str, Any], dict[str, Any], bytes, bytes]:
         header = json.loads(_b64url_decode(parts[0]))
         claims = json.loads(_b64url_decode(parts[1]))
         signature = _b64url_decode(parts[2])
-    except (ValueError, binascii.Error) as exc:
+    except (ValueError, binascii.Error, RecursionError) as exc:  # nested too deeply too
         raise TokenError("malformed token") from exc
     if not isinstance(header, dict) or not isinstance(claims, dict):
         raise TokenError("malformed token")

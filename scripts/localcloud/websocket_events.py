@@ -136,7 +136,7 @@ def select_route(expression: str, message: str | bytes, route_keys: set[str]) ->
     if isinstance(message, str) and expression.startswith("$request.body."):
         try:
             value: Any = json.loads(message)
-        except ValueError:
+        except (ValueError, RecursionError):  # unreadable: API Gateway picks $default
             value = None
         for part in expression.removeprefix("$request.body.").split("."):
             value = value.get(part) if isinstance(value, dict) else None

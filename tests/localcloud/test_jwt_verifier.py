@@ -102,7 +102,12 @@ def test_unsigned_symmetric_and_unknown_key_tokens_are_refused(
         verifier.verify(_reencode(tokens.id_token, {}, header), tokens.pool.pool_id)
 
 
-@pytest.mark.parametrize("token", ["", "abc", "a.b", "a.b.c", "e30.e30.!!"])
+DEEP = base64.urlsafe_b64encode(b"[" * 50_000).rstrip(b"=").decode()
+
+
+@pytest.mark.parametrize(
+    "token", ["", "abc", "a.b", "a.b.c", "e30.e30.!!", f"{DEEP}.e30.c2ln", f"e30.{DEEP}.c2ln"]
+)
 def test_malformed_tokens_are_refused(
     verifier: CognitoTokenVerifier, tokens: Tokens, token: str
 ) -> None:

@@ -147,6 +147,7 @@ def test_route_selection() -> None:
     assert select_route(expression, '{"action": "other"}', routes) == "$default"
     assert select_route(expression, '{"action": {"x": 1}}', routes) == "$default"
     assert select_route(expression, "[1, 2]", routes) == "$default"
+    assert select_route(expression, "[" * 50_000, routes) == "$default"  # nested too deeply
     assert select_route(expression, b"subscribe", routes) == "$default"
     assert select_route(expression, '{"action": "other"}', {"subscribe"}) is None
     assert select_route("$request.body.meta.op", '{"meta": {"op": "subscribe"}}', routes) == (

@@ -31,6 +31,7 @@ from aws_lambda_powertools.utilities.batch import (
 
 from shared.contracts import ContractViolation, validate_event
 from shared.events.envelope import Event
+from shared.json_text import parse_json
 from shared.observability import logger, metrics, set_correlation_id
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ def parse_event(body: str) -> Event:
     """An SQS body as a validated CloudEvent; raises RejectedMessage when it breaks its
     contract."""
     try:
-        event = json.loads(body)
+        event = parse_json(body)
     except ValueError as error:
         raise RejectedMessage(f"body is not JSON: {error}") from error
     if not isinstance(event, dict):

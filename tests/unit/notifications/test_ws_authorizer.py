@@ -167,3 +167,15 @@ def test_the_jwks_url_points_at_the_emulator_locally(monkeypatch: pytest.MonkeyP
     assert ws_authorizer.jwks_url("pool") == "http://127.0.0.1:5000/pool/.well-known/jwks.json"
     monkeypatch.delenv("AWS_ENDPOINT_URL")
     assert ws_authorizer.jwks_url("pool") is None
+
+
+@pytest.mark.parametrize("part", [0, 1])
+def test_a_token_nested_too_deeply_is_unauthorized(
+    pool: dict[str, Any],  # noqa: ARG001
+    part: int,
+) -> None:
+    deep = base64.urlsafe_b64encode(b"[" * 50_000).rstrip(b"=").decode()
+    parts = ["eyJhbGciOiJSUzI1NiJ9", "e30", "c2ln"]
+    parts[part] = deep
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
+        ws_authorizer.handler(request(".".join(parts)), lambda_context())

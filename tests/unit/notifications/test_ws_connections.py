@@ -94,3 +94,11 @@ def test_a_customer_cannot_open_an_import(realtime: FakeManagementApi) -> None: 
         ws_event("getImportUrl", "conn-1", user_id=USER, body={"action": "getImportUrl"})
     )
     assert answer == {"type": "error", "message": "forbidden: invoice import is for admins"}
+
+
+def test_a_message_nested_too_deeply_gets_an_error_message(
+    realtime: FakeManagementApi,  # noqa: F811, ARG001
+) -> None:
+    # API Gateway routes a body it cannot read an action from to $default.
+    answer = reply(ws_event("$default", "conn-1", user_id=USER, body="[" * 50_000))
+    assert answer["type"] == "error"

@@ -121,8 +121,9 @@ def test_a_redelivered_upload_changes_nothing(realtime: FakeManagementApi) -> No
         ({k: v for k, v in VALID.items() if k != "issuedAt"}, "issuedAt", "required"),
         ({**VALID, "total": {"amount": 1, "currency": "EUR"}}, "total.amount", "total"),
         (b"{not json", "", "json"),
+        (b"[" * 50_000, "", "json"),
     ],
-    ids=["quantity", "missing", "total", "not-json"],
+    ids=["quantity", "missing", "total", "not-json", "nested-too-deeply"],
 )
 def test_an_invalid_file_is_reported_with_its_field_paths(
     realtime: FakeManagementApi,  # noqa: F811

@@ -99,7 +99,11 @@ def test_a_contract_violation_goes_straight_to_the_dlq_and_is_not_retried(
 
 @pytest.mark.parametrize(
     ("body", "reason"),
-    [("{not json", "not JSON"), ("[1, 2]", "not a JSON object")],
+    [
+        ("{not json", "not JSON"),
+        ("[1, 2]", "not a JSON object"),
+        ("[" * 50_000, "nested too deeply"),
+    ],
 )
 def test_a_body_that_is_not_an_event_goes_to_the_dlq(dlq_url: str, body: str, reason: str) -> None:
     recorder = Recorder()

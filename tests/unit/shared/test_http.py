@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from pydantic import BaseModel, Field
 
 from shared.errors import Conflict, NotFound
@@ -15,6 +14,7 @@ from shared.http import (
     field_path,
     register_error_handlers,
     resolve,
+    rest_resolver,
 )
 from tests.unit.helpers import (
     HttpResponse,
@@ -24,7 +24,7 @@ from tests.unit.helpers import (
     rest_event,
 )
 
-app = APIGatewayRestResolver(enable_validation=True)
+app = rest_resolver()
 register_error_handlers(app)
 
 
@@ -146,3 +146,13 @@ def test_the_correlation_id_is_taken_from_the_request_and_echoed() -> None:
 )
 def test_field_paths_name_list_items_by_index(location: tuple[Any, ...], path: str) -> None:
     assert field_path(location) == path
+
+
+@pytest.mark.parametrize("body", ["[" * 50_000, '{"name": ' + "[" * 50_000])
+def test_a_body_nested_too_deeply_is_a_400_naming_it(body: str) -> None:
+    response = call("POST", "/things", raw_body=body)
+
+    assert response.status == 400
+    assert response.body["fields"] == [
+        {"field": "body", "message": "the body is nested too deeply"}
+    ]
