@@ -85,7 +85,9 @@ class ProductService:
         if query is not None:
             name_contains = normalize(query)
             if not name_contains:
-                raise BadRequest.for_field(QUERY_FIELD, "must contain more than spaces and accent marks")
+                raise BadRequest.for_field(
+                    QUERY_FIELD, "must contain more than spaces and accent marks"
+                )
         products, cursor = self._repository.list_page(limit, after, name_contains)
         return Page(products, encode_token(cursor) if cursor else None)
 
