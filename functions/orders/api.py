@@ -76,11 +76,14 @@ PLACE_ORDER["responses"][409] = {
     "description": (
         "ProductNotYetAvailable: a line names a product the orders service has not heard of "
         "yet (created a moment ago); retry the same request, with the same Idempotency-Key, "
-        "after Retry-After seconds. Also: a request with this Idempotency-Key is still running"
+        "after Retry-After seconds. RequestInProgress: a request with this Idempotency-Key is "
+        "still running; retry it after Retry-After seconds"
     ),
     "headers": {
         "Retry-After": {
-            "description": "Seconds to wait before retrying (ProductNotYetAvailable)",
+            "description": (
+                "Seconds to wait before retrying (ProductNotYetAvailable, RequestInProgress)"
+            ),
             "schema": {"type": "integer", "minimum": 1},
         }
     },

@@ -57,8 +57,16 @@ class IdempotencyKeyReused(AppError):
 
 
 class RequestInProgress(Conflict):
+    """The first request with this key is still running: retry it (same key) shortly."""
+
+    error = "RequestInProgress"
+    RETRY_AFTER_SECONDS = 1
+
     def __init__(self) -> None:
-        super().__init__(f"a request with this {HEADER} is still being processed; retry later")
+        super().__init__(
+            f"a request with this {HEADER} is still being processed; retry later",
+            headers={"Retry-After": str(self.RETRY_AFTER_SECONDS)},
+        )
 
 
 def register_lambda_context(context: LambdaContext) -> None:

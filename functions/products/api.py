@@ -19,6 +19,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Que
 from products.domain import Product
 from products.models import ProductIn, ProductUpdate, product_json
 from products.repository import DynamoDBProductRepository
+from products.search import MAX_QUERY_LENGTH
 from products.service import ProductService
 from shared import aws
 from shared.auth import ADMIN
@@ -66,8 +67,19 @@ def expected_version(body: ProductUpdate, if_match: str | None) -> int:
 def list_products(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     next_token: Annotated[str | None, Query(alias="nextToken", max_length=1024)] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=MAX_QUERY_LENGTH,
+            description=(
+                "Only products whose name contains this text, ignoring case and accents "
+                "(a page may come back short, with a nextToken to continue)"
+            ),
+        ),
+    ] = None,
 ) -> dict[str, Any]:
-    page = service().list(limit, next_token)
+    page = service().list(limit, next_token, q)
     return {"items": [product_json(p) for p in page.products], "nextToken": page.next_token}
 
 

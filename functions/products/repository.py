@@ -4,6 +4,10 @@
   (``gsi1pk=PRODUCT``, ``gsi1sk=<createdAt>#<id>``);
 - ``pk=SKU#<sku>, sk=SKU``: the SKU's uniqueness guard, written in the same transaction.
 
+Every product item also holds ``nameSearch``, its name normalized by
+``products.search.normalize`` (rewritten with the item on every update, so it never lags
+the name); ``list_page(..., name_contains=...)`` filters the listing index on it.
+
 Writes are conditional on the version read (optimistic concurrency). Each product item
 also stores the correlation id of the request that last wrote it, for the stream
 publisher to carry into the event.
@@ -22,6 +26,7 @@ from products.domain import (
     ProductNotFound,
     StaleVersion,
 )
+from products.search import normalize
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -31,6 +36,11 @@ PRODUCT_SK = "PRODUCT"
 SKU_SK = "SKU"
 LIST_PARTITION = "PRODUCT"
 LIST_INDEX = "gsi1"
+SEARCH_ATTRIBUTE = "nameSearch"
+SEARCH_READ_SIZE = 100
+"""Index items evaluated per Query while filtering by name (the Query's ``Limit``)."""
+SEARCH_MAX_READS = 10
+"""Queries one filtered page may spend; past that it returns short, with a next token."""
 
 Item = Mapping[str, Any]
 """A DynamoDB item in AttributeValue form, as the low-level client and streams carry it."""
@@ -56,6 +66,7 @@ def product_to_item(product: Product, correlation_id: str | None = None) -> dict
         "id": {"S": product.id},
         "sku": {"S": product.sku},
         "name": {"S": product.name},
+        SEARCH_ATTRIBUTE: {"S": normalize(product.name)},
         "description": {"S": product.description},
         "price": {
             "M": {
@@ -109,28 +120,53 @@ class DynamoDBProductRepository:
         item = response.get("Item")
         return product_from_item(item) if item else None
 
-    def list_page(self, limit: int, after: str | None = None) -> tuple[list[Product], str | None]:
+    def list_page(
+        self, limit: int, after: str | None = None, name_contains: str | None = None
+    ) -> tuple[list[Product], str | None]:
         """Up to ``limit`` products, newest first, after the cursor ``after``; returns the
-        page and the cursor of the next one (None on the last page)."""
+        page and the cursor of the next one (None on the last page).
+
+        With ``name_contains`` (already normalized) only products whose ``nameSearch``
+        contains it: the index is read ``SEARCH_READ_SIZE`` items at a time with a
+        FilterExpression, for at most ``SEARCH_MAX_READS`` reads; a page that runs out of
+        reads comes back short (even empty) with the cursor where reading stopped."""
         query: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": LIST_INDEX,
             "KeyConditionExpression": "gsi1pk = :partition",
             "ExpressionAttributeValues": {":partition": {"S": LIST_PARTITION}},
             "ScanIndexForward": False,
-            "Limit": limit + 1,  # one more tells whether a next page exists
         }
-        if after:
-            product_id = after.rpartition("#")[2]
-            query["ExclusiveStartKey"] = {
-                **product_key(product_id),
-                "gsi1pk": {"S": LIST_PARTITION},
-                "gsi1sk": {"S": after},
-            }
-        items = self._client.query(**query).get("Items", [])
-        products = [product_from_item(item) for item in items[:limit]]
-        has_more = len(items) > limit
-        return products, list_cursor(products[-1]) if has_more and products else None
+        if name_contains:
+            query["FilterExpression"] = f"contains({SEARCH_ATTRIBUTE}, :q)"
+            query["ExpressionAttributeValues"][":q"] = {"S": name_contains}
+        start = self._start_key(after) if after else None
+        found: list[Product] = []
+        for _ in range(SEARCH_MAX_READS if name_contains else 1):
+            wanted = limit + 1 - len(found)  # one more tells whether a next page exists
+            read = {**query, "Limit": SEARCH_READ_SIZE if name_contains else wanted}
+            if start:
+                read["ExclusiveStartKey"] = start
+            response = self._client.query(**read)
+            found += [product_from_item(item) for item in response.get("Items", [])]
+            start = response.get("LastEvaluatedKey")
+            if len(found) > limit or not start:
+                break
+        products = found[:limit]
+        if len(found) > limit:
+            return products, list_cursor(products[-1])
+        if start:  # out of reads (or DynamoDB's 1 MB page): resume where reading stopped
+            return products, str(start["gsi1sk"]["S"])
+        return products, None
+
+    @staticmethod
+    def _start_key(cursor: str) -> dict[str, Any]:
+        product_id = cursor.rpartition("#")[2]
+        return {
+            **product_key(product_id),
+            "gsi1pk": {"S": LIST_PARTITION},
+            "gsi1sk": {"S": cursor},
+        }
 
     def add(self, product: Product, correlation_id: str | None = None) -> None:
         self._transact(

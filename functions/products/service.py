@@ -9,16 +9,19 @@ from typing import Protocol
 
 from products.domain import Money, Product, ProductChanges, ProductNotFound, StaleVersion
 from products.paging import decode_token, encode_token
+from products.search import normalize
+from shared.errors import BadRequest
 from shared.events.envelope import utc_now
 
 DELETE_ATTEMPTS = 3
+QUERY_FIELD = "query.q"
 
 
 class ProductRepository(Protocol):
     def get(self, product_id: str) -> Product | None: ...
 
     def list_page(
-        self, limit: int, after: str | None = None
+        self, limit: int, after: str | None = None, name_contains: str | None = None
     ) -> tuple[list[Product], str | None]: ...
 
     def add(self, product: Product, correlation_id: str | None = None) -> None: ...
@@ -74,9 +77,18 @@ class ProductService:
             raise ProductNotFound(product_id)
         return product
 
-    def list(self, limit: int, next_token: str | None = None) -> Page:
+    def list(self, limit: int, next_token: str | None = None, query: str | None = None) -> Page:
+        """A page of the catalogue, newest first; with ``query``, only the products whose
+        name contains it (case- and accent-insensitive)."""
         after = decode_token(next_token) if next_token else None
-        products, cursor = self._repository.list_page(limit, after)
+        name_contains = None
+        if query is not None:
+            name_contains = normalize(query)
+            if not name_contains:
+                raise BadRequest.for_field(
+                    QUERY_FIELD, "must contain more than spaces and accent marks"
+                )
+        products, cursor = self._repository.list_page(limit, after, name_contains)
         return Page(products, encode_token(cursor) if cursor else None)
 
     def update(

@@ -202,8 +202,12 @@ def test_an_admin_creates_a_product_that_a_customer_finds_and_orders(
     page = new_page("phone")
     sign_in(page, web_url, customer["username"], customer["password"])
     expect(page.locator(".product-card").first).to_be_visible()
-    page.get_by_label("Search by name").fill(product_name.split()[1])
-    page.get_by_role("button", name="Search").click()
+    term = product_name.split()[1]
+    page.get_by_label("Search by name").fill(term.upper())
+    # The products API filters (case-insensitively): the console sends the term as ?q=.
+    with page.expect_request(lambda r: "/products?" in r.url and "q=" in r.url) as searched:
+        page.get_by_role("button", name="Search").click()
+    assert f"q={term.upper()}" in searched.value.url
     card = page.locator(".product-card")
     expect(card).to_have_count(1)
     expect(card).to_contain_text(product_name)

@@ -132,3 +132,19 @@ def test_listing_pages_through_every_product(api: Api, admin: User, customer: Us
     assert len(seen) == len(set(seen))
     tampered = api.request("GET", "/products", customer, params={"nextToken": "garbage!"})
     assert tampered.status_code == 400
+
+
+def test_search_by_name_finds_a_just_created_product(api: Api, admin: User, customer: User) -> None:
+    marker = uuid.uuid4().hex[:10]
+    created = api.request(
+        "POST", "/products", admin, json=new_product(name=f"Café Crème {marker}")
+    ).json()
+    api.request("POST", "/products", admin, json=new_product(name=f"Teapot {marker}"))
+
+    found = api.request("GET", "/products", customer, params={"q": f"CREME {marker.upper()}"})
+
+    assert found.status_code == 200, found.text
+    assert [item["id"] for item in found.json()["items"]] == [created["id"]]
+    too_long = api.request("GET", "/products", customer, params={"q": "x" * 101})
+    assert too_long.status_code == 400
+    assert [f["field"] for f in too_long.json()["fields"]] == ["query.q"]

@@ -57,8 +57,9 @@ export async function api(method, path, { body, query, headers = {}, signal } = 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** POST /orders with the checkout attempt's Idempotency-Key. A product the orders service
- * does not know yet (409 ProductNotYetAvailable, Retry-After) is retried with the same
- * key for up to ~15 s, silently; then the error goes to the caller. */
+ * does not know yet (409 ProductNotYetAvailable, Retry-After) or a first attempt still
+ * running (409 RequestInProgress, Retry-After) is retried with the same key for up to
+ * ~15 s, silently; then the error goes to the caller. */
 export async function placeOrder(body, idempotencyKey, { patienceMs = 15_000 } = {}) {
   const deadline = Date.now() + patienceMs;
   for (;;) {
@@ -68,7 +69,7 @@ export async function placeOrder(body, idempotencyKey, { patienceMs = 15_000 } =
       const retryable =
         error instanceof ApiError &&
         error.status === 409 &&
-        (error.error === "ProductNotYetAvailable" || /still being processed/.test(error.message));
+        (error.error === "ProductNotYetAvailable" || error.error === "RequestInProgress");
       const wait = Math.min(Math.max((error.retryAfter || 1) * 1000, 250), 5000);
       if (!retryable || Date.now() + wait > deadline) throw error;
       await sleep(wait);

@@ -537,3 +537,5 @@ def test_a_retry_while_the_first_request_runs_is_409(orders_table: str) -> None:
         )
 
     assert raised.value.status_code == 409
+    assert raised.value.error == "RequestInProgress"
+    assert raised.value.headers == {"Retry-After": "1"}

@@ -456,3 +456,87 @@ def test_unknown_routes_and_methods_are_json_404s(call_api: ApiCall) -> None:
         response = call_api(method, path, resource=path)
         assert response.status == 404
         assert response.body["error"] == "NotFound"
+
+
+# --- search by name ------------------------------------------------------------------------
+
+
+def search(call_api: ApiCall, q: str, **query: str) -> dict[str, Any]:
+    response = call_api("GET", "/products", user=CUSTOMER, query={"q": q, **query})
+    assert response.status == 200, response.body
+    return dict(response.body)
+
+
+def test_search_finds_a_name_substring_ignoring_case_and_accents(call_api: ApiCall) -> None:
+    cafe = create(call_api, name="Café  Crème mug")
+    create(call_api, name="Teapot")
+    tea = create(call_api, name="CHÁ verde")
+
+    assert [p["id"] for p in search(call_api, "creme")["items"]] == [cafe["id"]]
+    assert [p["id"] for p in search(call_api, "CAFÉ CR")["items"]] == [cafe["id"]]
+    assert [p["id"] for p in search(call_api, "chá")["items"]] == [tea["id"]]
+    assert [p["id"] for p in search(call_api, "M")["items"]] == [cafe["id"]]
+    assert search(call_api, "espresso") == {"items": [], "nextToken": None}
+
+
+def test_search_follows_a_rename_and_stores_the_normalized_name(call_api: ApiCall) -> None:
+    product = create(call_api, name="Old Näme")
+    assert table_item(f"PRODUCT#{product['id']}", "PRODUCT")["nameSearch"] == {"S": "old name"}  # type: ignore[index]
+
+    renamed = call_api(
+        "PUT", f"/products/{product['id']}", body={"version": 1, "name": "Brand new"}
+    )
+    assert renamed.status == 200
+
+    assert search(call_api, "old")["items"] == []
+    assert [p["name"] for p in search(call_api, "brand")["items"]] == ["Brand new"]
+    stored = table_item(f"PRODUCT#{product['id']}", "PRODUCT")
+    assert stored["nameSearch"] == {"S": "brand new"}  # type: ignore[index]
+
+
+def test_search_results_are_paged_newest_first(call_api: ApiCall) -> None:
+    matching = []
+    for i in range(5):
+        matching.append(create(call_api, name=f"Lamp {i}"))
+        create(call_api, name=f"Chair {i}")
+
+    pages, token = [], None
+    while True:
+        body = search(call_api, "lamp", limit="2", **({"nextToken": token} if token else {}))
+        pages.append([p["name"] for p in body["items"]])
+        token = body["nextToken"]
+        if token is None:
+            break
+
+    assert pages == [["Lamp 4", "Lamp 3"], ["Lamp 2", "Lamp 1"], ["Lamp 0"]]
+
+
+def test_a_search_that_runs_out_of_reads_returns_short_with_a_token(
+    call_api: ApiCall, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from products import repository
+
+    monkeypatch.setattr(repository, "SEARCH_READ_SIZE", 2)
+    monkeypatch.setattr(repository, "SEARCH_MAX_READS", 2)
+    oldest = create(call_api, name="Rare lamp")
+    for i in range(6):
+        create(call_api, name=f"Chair {i}")
+
+    first = search(call_api, "lamp")
+    assert first["items"] == []
+    assert first["nextToken"]
+    found, token = [], first["nextToken"]
+    while token:
+        body = search(call_api, "lamp", nextToken=token)
+        found += [p["id"] for p in body["items"]]
+        token = body["nextToken"]
+    assert found == [oldest["id"]]
+
+
+@pytest.mark.parametrize("q", ["", "x" * 101, "   ", "\u0301\u0301"])
+def test_a_bad_search_is_400_naming_q(call_api: ApiCall, q: str) -> None:
+    response = call_api("GET", "/products", user=CUSTOMER, query={"q": q})
+
+    assert response.status == 400
+    assert [f["field"] for f in response.body["fields"]] == ["query.q"]
+    assert response.body["error"] == "ValidationError"

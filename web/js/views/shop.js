@@ -9,10 +9,8 @@ import { navigate } from "../router.js";
 import { alertBox, createForm, emptyState, pageTitle } from "../ui.js";
 
 const PAGE_SIZE = 12;
-// GET /products has no name filter: search reads this many products (newest first) and
-// filters them here. A stopgap until the products API can search (see web/README.md).
-const SEARCH_PAGE_SIZE = 100;
-const SEARCH_MAX_PAGES = 5;
+// Longest search the products API accepts (GET /products?q=, 400 beyond).
+const SEARCH_MAX_LENGTH = 100;
 
 function stockText(product) {
   return product.stock > 0 ? t("product.inStock", { count: product.stock }) : t("product.outOfStock");
@@ -43,20 +41,6 @@ function productCard(product, announce) {
   );
 }
 
-async function searchProducts(term, signal) {
-  const needle = term.toLocaleLowerCase();
-  const found = [];
-  let token = null;
-  let pages = 0;
-  do {
-    const page = await api("GET", "/products", { query: { limit: SEARCH_PAGE_SIZE, nextToken: token }, signal });
-    found.push(...page.items.filter((product) => product.name.toLocaleLowerCase().includes(needle)));
-    token = page.nextToken;
-    pages += 1;
-  } while (token && pages < SEARCH_MAX_PAGES);
-  return { items: found, truncated: Boolean(token) };
-}
-
 export async function productsView({ query, signal, announce }) {
   const term = (query.q || "").trim();
   const tokens = query.page ? query.page.split(",").filter(Boolean) : []; // tokens of earlier pages
@@ -75,37 +59,28 @@ export async function productsView({ query, signal, announce }) {
       },
     },
     h("label", { for: searchId }, t("products.searchLabel")),
-    h("div", { class: "inline" }, h("input", { id: searchId, name: "q", type: "search", value: term }), h("button", { type: "submit", class: "secondary" }, t("products.search"))),
+    h("div", { class: "inline" }, h("input", { id: searchId, name: "q", type: "search", value: term, maxlength: SEARCH_MAX_LENGTH }), h("button", { type: "submit", class: "secondary" }, t("products.search"))),
   );
 
-  let items;
-  let nextToken = null;
-  let truncated = false;
-  if (term) {
-    ({ items, truncated } = await searchProducts(term, signal));
-  } else {
-    const page = await api("GET", "/products", { query: { limit: PAGE_SIZE, nextToken: currentToken }, signal });
-    items = page.items;
-    nextToken = page.nextToken;
-  }
+  // The server filters by name (case- and accent-insensitive) and pages the matches.
+  const page = await api("GET", "/products", { query: { limit: PAGE_SIZE, nextToken: currentToken, q: term || undefined }, signal });
+  const items = page.items;
+  const nextToken = page.nextToken;
+  const base = term ? `#/products?q=${encodeURIComponent(term)}` : "#/products";
+  const withPage = (list) => (list.length ? `${base}${term ? "&" : "?"}page=${list.map(encodeURIComponent).join(",")}` : base);
 
-  const pager = term
-    ? null
-    : h(
-        "nav",
-        { class: "pager", "aria-label": t("products.pages") },
-        tokens.length
-          ? h("a", { href: tokens.length > 1 ? `#/products?page=${tokens.slice(0, -1).join(",")}` : "#/products", class: "button secondary" }, t("products.previous"))
-          : null,
-        h("span", { class: "page-number" }, t("products.pageNumber", { page: tokens.length + 1 })),
-        nextToken ? h("a", { href: `#/products?page=${[...tokens, nextToken].map(encodeURIComponent).join(",")}`, class: "button secondary" }, t("products.next")) : null,
-      );
+  const pager = h(
+    "nav",
+    { class: "pager", "aria-label": t("products.pages") },
+    tokens.length ? h("a", { href: withPage(tokens.slice(0, -1)), class: "button secondary" }, t("products.previous")) : null,
+    h("span", { class: "page-number" }, t("products.pageNumber", { page: tokens.length + 1 })),
+    nextToken ? h("a", { href: withPage([...tokens, nextToken]), class: "button secondary" }, t("products.next")) : null,
+  );
 
   return [
     pageTitle(term ? t("products.searchTitle", { term }) : t("products.title")),
     search,
     term ? h("p", { class: "result-count", role: "status" }, t("products.found", { count: items.length })) : null,
-    truncated ? h("p", { class: "hint" }, t("products.searchLimited", { count: SEARCH_PAGE_SIZE * SEARCH_MAX_PAGES })) : null,
     items.length ? h("ul", { class: "grid products" }, items.map((product) => productCard(product, announce))) : emptyState(term ? t("products.noMatch") : t("products.empty")),
     pager,
   ];
