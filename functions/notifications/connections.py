@@ -4,6 +4,9 @@
 ``gsi1sk=<connectedAt>#<connection id>`` (a user's connections) and ``expiresAt``: API
 Gateway closes a connection after two hours at most, so the item expires by TTL then even
 if ``$disconnect`` never ran. A push that meets a closed connection (410) deletes it.
+``tokenExpiresAt`` is the ``exp`` of the ID token the connection opened with: the
+connection ends then (every message checks it; the sweep closes idle ones), and the item's
+TTL is never later.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ class Connection:
     email: str
     groups: frozenset[str]
     connected_at: str
+    token_expires_at: int | None = None
+    username: str = ""
 
     @property
     def is_admin(self) -> bool:
@@ -59,6 +64,32 @@ class ConnectionStore:
     def remove(self, connection_id: str) -> None:
         self._client.delete_item(TableName=self._table, Key=connection_key(connection_id))
 
+    def token_expiry(self, connection_id: str) -> int | None:
+        """The stored token expiry of a connection (``None``: unknown or no item)."""
+        item = self._client.get_item(
+            TableName=self._table,
+            Key=connection_key(connection_id),
+            ProjectionExpression="tokenExpiresAt",
+            ConsistentRead=True,
+        ).get("Item")
+        if not item or "tokenExpiresAt" not in item:
+            return None
+        return int(item["tokenExpiresAt"]["N"])
+
+    def expired(self) -> list[str]:
+        """Ids of connections whose token has expired (a filtered scan of the table)."""
+        paginator = self._client.get_paginator("scan")
+        pages = paginator.paginate(
+            TableName=self._table,
+            FilterExpression="sk = :sk AND tokenExpiresAt <= :now",
+            ExpressionAttributeValues={
+                ":sk": {"S": CONNECTION_SK},
+                ":now": {"N": str(int(self._clock()))},
+            },
+            ProjectionExpression="connectionId",
+        )
+        return [item["connectionId"]["S"] for page in pages for item in page.get("Items", [])]
+
     def of_user(self, user_id: str) -> list[str]:
         """The ids of the user's open connections (eventually consistent: the GSI)."""
         return list(self._ids_of_user(user_id))
@@ -87,8 +118,16 @@ class ConnectionStore:
             "userId": {"S": connection.user_id},
             "email": {"S": connection.email},
             "connectedAt": {"S": connection.connected_at},
-            "expiresAt": {"N": str(int(self._clock()) + CONNECTION_LIFETIME_S)},
+            "expiresAt": {"N": str(self._lease_end(connection))},
         }
+        if connection.token_expires_at is not None:
+            item["tokenExpiresAt"] = {"N": str(connection.token_expires_at)}
         if connection.groups:
             item["groups"] = {"SS": sorted(connection.groups)}
         return item
+
+    def _lease_end(self, connection: Connection) -> int:
+        lease = int(self._clock()) + CONNECTION_LIFETIME_S
+        if connection.token_expires_at is None:
+            return lease
+        return min(lease, connection.token_expires_at)

@@ -3,7 +3,8 @@
 Browsers cannot set headers on a WebSocket handshake, so the Cognito ID token travels in
 the query string: ``wss://.../prod?token=<id token>`` (identity source
 ``route.request.querystring.token``). A valid token gets an IAM policy allowing the
-connection and a context (``userId``, ``email``, ``groups`` comma-separated) that API
+connection and a context (``userId``, ``username``, ``email``, ``groups`` comma-separated,
+``tokenExpiresAt``: the token's ``exp`` in epoch seconds, a string) that API
 Gateway passes to every later event of the connection as ``requestContext.authorizer``.
 Anything else raises ``Unauthorized``: API Gateway answers 401.
 
@@ -75,8 +76,10 @@ def authorize(event: dict[str, Any], verify: CognitoIdTokenVerifier) -> dict[str
     groups = sorted(parse_groups(claims.get("cognito:groups")))
     context = {
         "userId": str(claims["sub"]),
+        "username": str(claims.get("cognito:username") or claims["sub"]),
         "email": str(claims.get("email") or ""),
         "groups": ",".join(groups),
+        "tokenExpiresAt": str(int(claims["exp"])),
     }
     return policy(context["userId"], str(event["methodArn"]), context)
 

@@ -10,10 +10,17 @@
 | ``cancelImport`` | admins: cancel their ``PENDING`` import | ``import.status`` |
 | ``$default`` | - | ``error`` ("unknown action ...") |
 
+Sessions end with their token: ``$connect`` stores the token's expiry (the authorizer's
+``tokenExpiresAt``) on the connection item; a message arriving after it gets an ``error``
+frame "session expired" and the connection is closed (``@connections`` DELETE); idle
+connections are closed by the minute sweep (``ws_import_sweeper``). Admin actions
+(``getImportUrl``, ``cancelImport``) re-check that the user is still in ``admin``
+(Cognito ``AdminListGroupsForUser``, cached per container for ``GROUPS_CACHE_SECONDS``).
+
 Replies are the route's response body (the routes are two-way). Errors a client can fix
 (not an admin, bad JSON, unknown transaction) are ``{"type": "error", "message": ...}``.
 
-Environment: ``CONNECTIONS_TABLE_NAME``, ``IMPORTS_BUCKET_NAME``,
+Environment: ``CONNECTIONS_TABLE_NAME``, ``IMPORTS_BUCKET_NAME``, ``USER_POOL_ID``,
 ``IMPORT_TIMEOUT_SECONDS`` (default 300: how long an upload may take to arrive).
 """
 
@@ -30,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from notifications import ws_messages
 from notifications.connections import Connection, ConnectionStore
 from notifications.imports import ImportStatus, ImportStore
+from notifications.pusher import management_client
 from shared import aws
 from shared.auth import parse_groups
 from shared.json_text import parse_json
@@ -42,6 +50,11 @@ TABLE_ENV = "CONNECTIONS_TABLE_NAME"
 BUCKET_ENV = "IMPORTS_BUCKET_NAME"
 TIMEOUT_ENV = "IMPORT_TIMEOUT_SECONDS"
 DEFAULT_IMPORT_TIMEOUT_S = 300
+USER_POOL_ENV = "USER_POOL_ID"
+GROUPS_CACHE_S = 30
+SESSION_EXPIRED = "session expired"
+ADMIN_GROUP = "admin"
+_groups_cache: dict[str, tuple[float, frozenset[str]]] = {}
 
 Reply = dict[str, Any] | None
 
@@ -80,13 +93,43 @@ def caller(event: dict[str, Any]) -> Connection:
     if not user_id:
         raise ClientError("unauthenticated connection")
     connected_ms = int(context.get("connectedAt") or time.time() * 1000)
+    token_expiry = authorizer.get("tokenExpiresAt")
     return Connection(
         connection_id=context["connectionId"],
         user_id=str(user_id),
         email=str(authorizer.get("email") or ""),
         groups=parse_groups(authorizer.get("groups")),
         connected_at=datetime.fromtimestamp(connected_ms / 1000, UTC).isoformat(),
+        token_expires_at=int(token_expiry) if token_expiry not in (None, "") else None,
+        username=str(authorizer.get("username") or user_id),
     )
+
+
+def session_expired(event: dict[str, Any]) -> bool:
+    """Whether the connection's token has expired (the stored expiry wins: the sweep and
+    operators can shorten it; else the authorizer's)."""
+    connection = caller(event)
+    expiry = connections().token_expiry(connection.connection_id)
+    if expiry is None:
+        expiry = connection.token_expires_at
+    return expiry is not None and expiry <= time.time()
+
+
+def end_session(connection_id: str) -> None:
+    """Tells the client its session expired, then closes the connection."""
+    client = management_client()
+    frame = json.dumps(ws_messages.error(SESSION_EXPIRED), separators=(",", ":")).encode()
+    try:
+        client.post_to_connection(ConnectionId=connection_id, Data=frame)
+    except Exception as error:
+        logger.info("Could not send session expired", error=str(error))
+    try:
+        client.delete_connection(ConnectionId=connection_id)
+    except Exception as error:
+        logger.info("Could not close an expired connection", error=str(error))
+    connections().remove(connection_id)
+    logger.info("Session expired: connection closed", connection_id=connection_id)
+    metrics.add_metric(name="WebSocketSessionsExpired", unit="Count", value=1)
 
 
 def body_of(event: dict[str, Any]) -> dict[str, Any]:
@@ -130,8 +173,26 @@ def on_ping(event: dict[str, Any]) -> Reply:
     return reply
 
 
+@cache
+def cognito() -> Any:
+    return aws.client("cognito-idp")
+
+
+def current_groups(username: str) -> frozenset[str]:
+    """The user's Cognito groups now (cached per container for ``GROUPS_CACHE_S``)."""
+    now = time.monotonic()
+    cached = _groups_cache.get(username)
+    if cached is not None and now - cached[0] < GROUPS_CACHE_S:
+        return cached[1]
+    paginator = cognito().get_paginator("admin_list_groups_for_user")
+    pages = paginator.paginate(UserPoolId=os.environ[USER_POOL_ENV], Username=username)
+    groups = frozenset(group["GroupName"] for page in pages for group in page.get("Groups", []))
+    _groups_cache[username] = (now, groups)
+    return groups
+
+
 def _require_admin(connection: Connection) -> None:
-    if not connection.is_admin:
+    if not connection.is_admin or ADMIN_GROUP not in current_groups(connection.username):
         raise ClientError("forbidden: invoice import is for admins")
 
 
@@ -197,6 +258,9 @@ def route(event: dict[str, Any]) -> dict[str, Any]:
     route_key = event["requestContext"].get("routeKey", "$default")
     handle = ROUTES.get(route_key, on_unknown)
     try:
+        if route_key not in ("$connect", "$disconnect") and session_expired(event):
+            end_session(event["requestContext"]["connectionId"])
+            return {"statusCode": 200}
         reply = handle(event)
     except ClientError as refused:
         if route_key == "$connect":

@@ -1,4 +1,5 @@
-"""Times out invoice imports whose upload never came (``notifications.ws_import_sweeper.handler``).
+"""Times out invoice imports whose upload never came and closes WebSocket connections whose
+token has expired (``notifications.ws_import_sweeper.handler``).
 
 Run every minute by an EventBridge schedule: each ``PENDING`` import past its deadline
 becomes ``TIMED_OUT`` (a conditional update: an upload arriving at the same moment wins
@@ -6,6 +7,11 @@ or loses cleanly) and ``timed_out`` is pushed to the connection that opened it.
 Sweeps may overlap (the function has no reserved concurrency: a fresh account's default
 quota cannot reserve any): only the sweep whose conditional move wins pushes, so every
 import times out and is announced once.
+
+Connections: each connection item whose ``tokenExpiresAt`` has passed is closed through
+``@connections`` DELETE (a filtered scan of the table: connection items are few) and
+forgotten, so an idle session ends within a minute of its token's expiry; the client
+reconnects with a fresh token.
 
 Environment: ``CONNECTIONS_TABLE_NAME``, ``CONNECTIONS_ENDPOINT_URL``.
 """
@@ -57,6 +63,26 @@ def sweep() -> list[str]:
     return timed_out
 
 
+def close_expired_connections() -> list[str]:
+    store = ConnectionStore(os.environ[TABLE_ENV], aws.dynamodb())
+    client = management_client()
+    closed = []
+    for connection_id in store.expired():
+        try:
+            client.delete_connection(ConnectionId=connection_id)
+        except client.exceptions.GoneException:
+            pass  # already closed
+        except Exception as error:
+            logger.warning("Could not close an expired connection", error=str(error))
+            continue
+        store.remove(connection_id)
+        closed.append(connection_id)
+    if closed:
+        logger.info("Expired connections closed", connection_ids=closed)
+        metrics.add_metric(name="WebSocketSessionsExpired", unit="Count", value=len(closed))
+    return closed
+
+
 @lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:  # noqa: ARG001
-    return {"timedOut": sweep()}
+    return {"timedOut": sweep(), "connectionsClosed": close_expired_connections()}

@@ -145,6 +145,7 @@ class LocalCloud:
             "user_pool_client_id": outputs["user_pool_client_id"],
             "products_topic_arn": outputs["products_topic_arn"],
             "products_table_name": outputs["products_table_name"],
+            "websocket_connections_table_name": outputs["websocket_connections_table_name"],
             "function_names": outputs["function_names"],
             "web_url": console.url,
             "pids": {"emulator": moto.pid, "runtime": os.getpid()},

@@ -177,11 +177,12 @@ module "invoice_import_sweeper" {
       resources = ["${module.websocket_connections_table.arn}/index/gsi1"]
     },
     {
-      sid       = "TimeOutImports"
-      actions   = ["dynamodb:DeleteItem", "dynamodb:UpdateItem"]
+      sid       = "TimeOutImportsAndForgetExpiredConnections"
+      actions   = ["dynamodb:DeleteItem", "dynamodb:Scan", "dynamodb:UpdateItem"]
       resources = [module.websocket_connections_table.arn]
     },
     local.websocket_manage_connections_statement,
+    local.websocket_close_connections_statement,
   ]
   log_retention_days = var.log_retention_days
   alarm_actions      = local.alarm_actions
@@ -190,7 +191,7 @@ module "invoice_import_sweeper" {
 
 resource "aws_cloudwatch_event_rule" "invoice_import_sweep" {
   name                = "${var.name_prefix}-invoice-import-sweep"
-  description         = "Times out invoice imports past their deadline, every minute."
+  description         = "Times out overdue invoice imports and closes expired WebSocket sessions, every minute."
   schedule_expression = "rate(1 minute)"
   tags                = local.tags
 }

@@ -51,6 +51,14 @@ locals {
     actions   = ["execute-api:ManageConnections"]
     resources = [module.websocket_api.manage_connections_arn]
   }
+  # Closing connections (session expiry): built from the API id and the stage variable, not
+  # the stage resource, so the routes function (which the stage integrates) can hold it.
+  websocket_close_connections_statement = {
+    sid       = "CloseExpiredConnections"
+    actions   = ["execute-api:ManageConnections"]
+    resources = ["${module.websocket_api.execution_arn}/${var.websocket_stage_name}/DELETE/@connections/*"]
+  }
+  websocket_routes_connections_url = "https://${module.websocket_api.api_id}.execute-api.${data.aws_region.current.name}.amazonaws.com/${var.websocket_stage_name}"
   websocket_push_invoice_queue_statements = [
     for statement in module.websocket_push_invoices_queue.consumer_policy_statements :
     merge(statement, { sid = "${statement.sid}Invoices" })
@@ -107,14 +115,28 @@ module "websocket_connections" {
   timeout       = 10
   kms_key_arn   = module.key.key_arn
   environment_variables = merge(local.websocket_environment, {
-    IMPORTS_BUCKET_NAME    = module.invoice_imports_bucket.name
-    IMPORT_TIMEOUT_SECONDS = tostring(local.invoice_import_timeout)
+    IMPORTS_BUCKET_NAME      = module.invoice_imports_bucket.name
+    IMPORT_TIMEOUT_SECONDS   = tostring(local.invoice_import_timeout)
+    USER_POOL_ID             = module.users.user_pool_id
+    CONNECTIONS_ENDPOINT_URL = local.websocket_routes_connections_url
   })
   policy_statements = [
     {
       sid       = "TrackConnectionsAndImports"
       actions   = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
       resources = [module.websocket_connections_table.arn]
+    },
+    {
+      # Admin actions re-check the caller's groups (a demoted admin is refused at once).
+      sid       = "RecheckAdminGroup"
+      actions   = ["cognito-idp:AdminListGroupsForUser"]
+      resources = [module.users.user_pool_arn]
+    },
+    {
+      # A message on an expired session: the "session expired" frame, then the close.
+      sid       = "EndExpiredSessions"
+      actions   = ["execute-api:ManageConnections"]
+      resources = ["${module.websocket_api.execution_arn}/${var.websocket_stage_name}/*/@connections/*"]
     },
     {
       # The presigned upload URL is authorized by these two statements.

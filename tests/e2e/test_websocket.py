@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 import pytest
 import requests
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
 from tests.e2e.conftest import Api, User
@@ -244,3 +244,72 @@ def test_an_import_without_upload_times_out(websocket_url: str, admin: User) -> 
         )
     assert received[-1][1]["status"] == "timed_out"
     print(f"\ntimed out {time.monotonic() - started:.1f}s after getImportUrl")
+
+
+# --- sessions end with their token; admin rights are re-checked -------------------------
+
+
+@pytest.fixture(scope="module")
+def connections_table(endpoints: Endpoints) -> str:
+    table = endpoints.raw.get("websocket_connections_table_name")
+    if not table:
+        pytest.skip("the target does not name its connections table")
+    return str(table)
+
+
+def expire_token_of(aws: Callable[[str], Any], table: str, connection_id: str) -> None:
+    """What an hour's wait would do: the connection's token expiry is now in the past."""
+    aws("dynamodb").update_item(
+        TableName=table,
+        Key={"pk": {"S": f"CONNECTION#{connection_id}"}, "sk": {"S": "CONNECTION"}},
+        UpdateExpression="SET tokenExpiresAt = :past",
+        ConditionExpression="attribute_exists(pk)",
+        ExpressionAttributeValues={":past": {"N": str(int(time.time()) - 1)}},
+    )
+
+
+def wait_closed(ws: ClientConnection, timeout: float) -> list[dict[str, Any]]:
+    """Messages received until the server closes the socket (fails if it stays open)."""
+    messages = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            messages.append(json.loads(ws.recv(timeout=max(0.05, deadline - time.monotonic()))))
+        except TimeoutError:
+            break
+        except ConnectionClosed:
+            return messages
+    raise AssertionError(f"the connection stayed open {timeout}s; got {messages}")
+
+
+def test_a_demoted_admin_is_forbidden_on_the_connection_opened_before(
+    websocket_url: str, make_user: Callable[..., User], endpoints: Endpoints, aws: Any
+) -> None:
+    admin = make_user("admin")
+    with opened(websocket_url, admin) as ws:
+        assert request(ws, "ping")["type"] == "pong"
+        aws("cognito-idp").admin_remove_user_from_group(
+            UserPoolId=endpoints.user_pool_id, Username=admin.username, GroupName="admin"
+        )
+        answer = request(ws, "getImportUrl")
+    assert answer == {"type": "error", "message": "forbidden: invoice import is for admins"}
+
+
+def test_a_message_after_the_token_expired_ends_the_session(
+    websocket_url: str, customer: User, connections_table: str, aws: Any
+) -> None:
+    with opened(websocket_url, customer) as ws:
+        connection_id = request(ws, "subscribe")["connectionId"]
+        expire_token_of(aws, connections_table, connection_id)
+        ws.send(json.dumps({"action": "ping"}))
+        messages = wait_closed(ws, timeout=15)
+    assert {"type": "error", "message": "session expired"} in messages
+
+
+def test_the_sweep_closes_an_idle_session_whose_token_expired(
+    websocket_url: str, customer: User, connections_table: str, aws: Any
+) -> None:
+    with opened(websocket_url, customer) as ws:
+        connection_id = request(ws, "subscribe")["connectionId"]
+        expire_token_of(aws, connections_table, connection_id)
+        wait_closed(ws, timeout=90)  # the sweep runs every minute (locally: more often)

@@ -128,11 +128,12 @@ async function refresh(session) {
   }
 }
 
-/** A valid ID token (refreshed when it is about to expire); SessionExpired when none. */
-export async function idToken() {
+/** A valid ID token (refreshed when it is about to expire, or always with `fresh`: the
+ * server found it expired, e.g. our clock is behind); SessionExpired when none. */
+export async function idToken({ fresh = false } = {}) {
   const session = readSession();
   if (!session?.idToken) throw new SessionExpired();
-  if (Date.now() < session.expiresAt - REFRESH_MARGIN_MS) return session.idToken;
+  if (!fresh && Date.now() < session.expiresAt - REFRESH_MARGIN_MS) return session.idToken;
   refreshing ||= refresh(session).finally(() => {
     refreshing = null;
   });

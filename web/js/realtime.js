@@ -1,6 +1,9 @@
 // One WebSocket per signed-in tab (websocketUrl?token=<ID token>), opened when a view
 // listens and reconnected with backoff while anyone listens. Messages are JSON objects
 // with a `type` (schemas/websocket/); unknown types are ignored.
+// The server ends a session when its token expires (an `error` frame "session expired",
+// then a close; or just the close, from the minute sweep): we reconnect at once with a
+// refreshed token, showing "connecting" meanwhile, and back off only if that fails.
 
 import { getConfig } from "./config.js";
 import { idToken } from "./auth.js";
@@ -13,6 +16,8 @@ let readyWaiters = [];
 let retryDelay = 1000;
 let retryTimer = null;
 let wanted = 0;
+let freshToken = false; // the next connect refreshes the ID token first
+const SESSION_EXPIRED = "session expired";
 
 function setState(next) {
   state = next;
@@ -38,7 +43,8 @@ async function connect() {
   setState("connecting");
   let token;
   try {
-    token = await idToken();
+    token = await idToken({ fresh: freshToken });
+    freshToken = false;
   } catch {
     setState("closed");
     return;
@@ -47,6 +53,8 @@ async function connect() {
   url.searchParams.set("token", token);
   const ws = new WebSocket(url);
   socket = ws;
+  let subscribed = false;
+  let expired = false;
   ws.addEventListener("open", () => ws.send(JSON.stringify({ action: "subscribe" })));
   ws.addEventListener("message", (event) => {
     let message;
@@ -55,20 +63,38 @@ async function connect() {
     } catch {
       return;
     }
+    if (message.type === "error" && message.message === SESSION_EXPIRED) {
+      expired = true; // not the views' business: we reconnect
+      return;
+    }
     if (message.type === "subscribed") {
+      subscribed = true;
       retryDelay = 1000;
       setState("open");
     }
     listeners.get(message.type)?.forEach((listener) => listener(message));
   });
   ws.addEventListener("close", () => {
-    if (socket === ws) socket = null;
-    setState("closed");
-    if (wanted > 0) {
-      retryTimer = setTimeout(connect, retryDelay);
-      retryDelay = Math.min(retryDelay * 2, 30_000);
+    if (socket !== ws) return; // closed by disconnect()
+    socket = null;
+    if (wanted === 0) {
+      setState("closed");
+      return;
     }
+    // "session expired": reconnect now with a fresh token. Any other close (the sweep
+    // ending an idle expired session, a refused handshake, the network) retries with
+    // backoff, also with a fresh token in case ours is why; a socket that had subscribed
+    // shows "connecting" meanwhile, not "closed".
+    freshToken = true;
+    setState(expired || subscribed ? "connecting" : "closed");
+    retryTimer = setTimeout(reconnect, expired ? 0 : retryDelay);
+    if (!expired) retryDelay = Math.min(retryDelay * 2, 30_000);
   });
+}
+
+function reconnect() {
+  if (state === "connecting") setState("closed"); // connect() moves it on
+  connect();
 }
 
 /** Listens to one message type; returns the function that stops listening. */

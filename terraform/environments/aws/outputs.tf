@@ -92,3 +92,8 @@ output "waf_log_group_name" {
   description = "Log group of the requests the REST API's WAF blocked or counted."
   value       = module.stack.waf_log_group_name
 }
+
+output "websocket_connections_table_name" {
+  description = "Table of open WebSocket connections (and invoice imports)."
+  value       = module.stack.websocket_connections_table_name
+}

@@ -82,3 +82,8 @@ output "dashboard_name" {
   description = "The stack's CloudWatch dashboard."
   value       = module.stack.dashboard_name
 }
+
+output "websocket_connections_table_name" {
+  description = "Table of open WebSocket connections (and invoice imports)."
+  value       = module.stack.websocket_connections_table_name
+}

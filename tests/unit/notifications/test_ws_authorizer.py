@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -94,6 +95,9 @@ def test_a_valid_token_is_allowed_with_the_user_in_the_context(pool: dict[str, A
     assert response["context"]["userId"] == sub
     assert response["context"]["groups"] == "admin"
     assert "email" in response["context"]
+    expiry = int(response["context"]["tokenExpiresAt"])
+    assert 0 < expiry - time.time() <= 3600
+    assert response["context"]["username"]
 
 
 @pytest.mark.parametrize("token", [None, "not-a-jwt", "a.b.c"])

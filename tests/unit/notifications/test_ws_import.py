@@ -28,6 +28,11 @@ EXAMPLES = Path(__file__).resolve().parents[3] / "schemas" / "imports" / "exampl
 VALID = json.loads((EXAMPLES / "valid" / "two-lines.json").read_text())
 
 
+@pytest.fixture(autouse=True)
+def admin_in_cognito(realtime: FakeManagementApi) -> None:  # noqa: F811
+    realtime.add_user(ADMIN, "admin")
+
+
 def send(action: str, connection_id: str = "admin-conn", **body: Any) -> dict[str, Any]:
     event = ws_event(
         action, connection_id, user_id=ADMIN, groups="admin", body={"action": action, **body}
@@ -166,13 +171,15 @@ def test_cancel_then_a_late_upload_is_ignored(realtime: FakeManagementApi) -> No
 
 
 def test_only_the_admin_who_opened_an_import_can_cancel_it(
-    realtime: FakeManagementApi,  # noqa: F811, ARG001
+    realtime: FakeManagementApi,  # noqa: F811
 ) -> None:
     transaction_id = send("getImportUrl")["transactionId"]
+    other_admin = str(uuid.uuid4())
+    realtime.add_user(other_admin, "admin")
     event = ws_event(
         "cancelImport",
         "other",
-        user_id=str(uuid.uuid4()),
+        user_id=other_admin,
         groups="admin",
         body={"action": "cancelImport", "transactionId": transaction_id},
     )
@@ -191,12 +198,15 @@ def test_an_import_without_upload_times_out(
 
     result = ws_import_sweeper.handler({"source": "aws.events"}, lambda_context())
 
-    assert result == {"timedOut": [overdue]}
+    assert result == {"timedOut": [overdue], "connectionsClosed": []}
     assert realtime.posted["admin-conn"] == [
         {"type": "import.status", "transactionId": overdue, "status": "timed_out"}
     ]
     assert transaction_item(still_open)["status"] == {"S": "pending"}
-    assert ws_import_sweeper.handler({}, lambda_context()) == {"timedOut": []}
+    assert ws_import_sweeper.handler({}, lambda_context()) == {
+        "timedOut": [],
+        "connectionsClosed": [],
+    }
     upload(overdue, VALID)
     assert statuses(realtime) == ["timed_out", "timed_out"]
 

@@ -3,6 +3,7 @@ WebSocket proxy events as API Gateway sends them, and real moto Cognito tokens."
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import threading
@@ -49,7 +50,26 @@ class FakeManagementApi:
         self.posted: dict[str, list[dict[str, Any]]] = {}
         self.gone: set[str] = set()
         self.broken: set[str] = set()
+        self.deleted: list[str] = []
+        self.pool_id = ""
         self._lock = threading.Lock()
+
+    def delete_connection(self, ConnectionId: str) -> None:
+        if ConnectionId in self.gone:
+            raise GoneError(ConnectionId)
+        with self._lock:
+            self.deleted.append(ConnectionId)
+
+    def add_user(self, username: str, *groups: str) -> None:
+        """A Cognito user (in moto) in ``groups``: what admin actions re-check."""
+        cognito = boto3.client("cognito-idp")
+        cognito.admin_create_user(UserPoolId=self.pool_id, Username=username)
+        for group in groups:
+            with contextlib.suppress(cognito.exceptions.GroupExistsException):
+                cognito.create_group(UserPoolId=self.pool_id, GroupName=group)
+            cognito.admin_add_user_to_group(
+                UserPoolId=self.pool_id, Username=username, GroupName=group
+            )
 
     def post_to_connection(self, ConnectionId: str, Data: bytes) -> None:
         if ConnectionId in self.gone:
@@ -76,11 +96,13 @@ def reset_caches() -> None:
             "pusher",
             "consumer",
             "presigner",
+            "cognito",
         )
         for name in names:
             cached = getattr(module, name, None)
             if cached is not None and hasattr(cached, "cache_clear"):
                 cached.cache_clear()
+    notifications.ws_connections._groups_cache.clear()
 
 
 @pytest.fixture
@@ -102,8 +124,11 @@ def realtime(
     }.items():
         monkeypatch.setenv(name, value)
     api = FakeManagementApi()
+    api.pool_id = boto3.client("cognito-idp").create_user_pool(PoolName="shop")["UserPool"]["Id"]
+    monkeypatch.setenv("USER_POOL_ID", api.pool_id)
     monkeypatch.setattr(notifications.pusher, "management_client", lambda: api)
     for module in (
+        notifications.ws_connections,
         notifications.ws_import_processor,
         notifications.ws_import_sweeper,
         notifications.ws_push_consumer,
@@ -121,6 +146,7 @@ def ws_event(
     user_id: str | None = None,
     groups: str = "customer",
     body: dict[str, Any] | str | None = None,
+    token_expires_at: int | None = None,
 ) -> dict[str, Any]:
     """A WebSocket proxy event (CONNECT, MESSAGE or DISCONNECT) after the authorizer."""
     event_type = {"$connect": "CONNECT", "$disconnect": "DISCONNECT"}.get(route_key, "MESSAGE")
@@ -142,6 +168,8 @@ def ws_event(
             "groups": groups,
             "integrationLatency": 12,
         }
+        if token_expires_at is not None:
+            context["authorizer"]["tokenExpiresAt"] = str(token_expires_at)
     event: dict[str, Any] = {"requestContext": context, "isBase64Encoded": False}
     if body is not None:
         event["body"] = body if isinstance(body, str) else json.dumps(body)
