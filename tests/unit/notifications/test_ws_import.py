@@ -140,6 +140,49 @@ def test_an_invalid_file_is_reported_with_its_field_paths(
     assert transaction_item(transaction_id)["status"] == {"S": "invalid"}
 
 
+def test_an_object_over_the_limit_is_invalid_from_the_event_size_without_being_read(
+    realtime: FakeManagementApi,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    transaction_id = send("getImportUrl")["transactionId"]
+    key = f"imports/{transaction_id}.json"
+    boto3.client("s3").put_object(Bucket=IMPORTS_BUCKET, Key=key, Body=json.dumps(VALID).encode())
+    reads: list[str] = []
+
+    class NoReads:
+        def get_object(self, **kwargs: Any) -> Any:
+            reads.append(kwargs["Key"])
+            raise AssertionError("an oversized object must not be read")
+
+    monkeypatch.setattr(ws_import_processor.aws, "s3", NoReads)
+    too_large = {
+        "Records": [
+            {
+                "eventVersion": "2.1",
+                "eventSource": "aws:s3",
+                "eventName": "ObjectCreated:Post",
+                "s3": {
+                    "bucket": {"name": IMPORTS_BUCKET},
+                    "object": {"key": quote_plus(key), "size": 512 * 1024 * 1024},
+                },
+            }
+        ]
+    }
+
+    result = ws_import_processor.handler(
+        {"Records": [sqs_record(json.dumps(too_large))]}, lambda_context()
+    )
+
+    assert result == {"batchItemFailures": []}
+    assert reads == []
+    assert statuses(realtime) == ["received", "invalid"]
+    reason = realtime.posted["admin-conn"][1]["reasons"][0]
+    assert (reason["field"], reason["rule"]) == ("", "maxSize")
+    assert "536870912 bytes" in reason["message"]
+    assert "limit" in reason["message"]
+    assert transaction_item(transaction_id)["status"] == {"S": "invalid"}
+
+
 def test_an_invoice_number_is_imported_once(realtime: FakeManagementApi) -> None:  # noqa: F811
     upload(send("getImportUrl")["transactionId"], VALID)
     upload(send("getImportUrl")["transactionId"], VALID)
