@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import uuid
 from pathlib import Path
@@ -69,16 +70,27 @@ def transaction_item(transaction_id: str) -> dict[str, Any]:
     )["Item"]
 
 
-def test_get_import_url_presigns_a_put_and_opens_a_pending_transaction(
+def test_get_import_url_presigns_a_post_and_opens_a_pending_transaction(
     realtime: FakeManagementApi,  # noqa: F811, ARG001
 ) -> None:
     answer = send("getImportUrl")
 
     assert answer["type"] == "import.url"
+    assert answer["method"] == "POST"
     transaction_id = answer["transactionId"]
-    assert answer["key"] == f"imports/{transaction_id}.json"
+    key = f"imports/{transaction_id}.json"
+    assert answer["key"] == key
     assert IMPORTS_BUCKET in answer["uploadUrl"]
-    assert "X-Amz-Signature" in answer["uploadUrl"]
+    fields = answer["fields"]
+    assert fields["key"] == key
+    assert fields["Content-Type"] == "application/json"
+    assert "x-amz-signature" in fields
+    policy = json.loads(base64.b64decode(fields["policy"]))
+    conditions = policy["conditions"]
+    assert ["content-length-range", 1, 1024 * 1024] in conditions
+    assert {"key": key} in conditions
+    assert {"Content-Type": "application/json"} in conditions
+    assert {"bucket": IMPORTS_BUCKET} in conditions
     item = transaction_item(transaction_id)
     assert item["status"] == {"S": "pending"}
     assert item["connectionId"] == {"S": "admin-conn"}
