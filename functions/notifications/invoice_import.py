@@ -53,7 +53,7 @@ class DuplicateInvoiceNumber(Exception):
 
 def parse(raw: bytes) -> tuple[Any, list[Reason]]:
     if len(raw) > MAX_FILE_BYTES:
-        return None, [_reason("", "maxSize", f"the file is larger than {MAX_FILE_BYTES} bytes")]
+        return None, [too_large_reason(len(raw))]
     try:
         return parse_json(raw), []
     except (UnicodeDecodeError, ValueError) as error:
@@ -84,6 +84,14 @@ def _check_amounts(document: Mapping[str, Any]) -> list[Reason]:
     if document["total"]["amount"] != expected:
         reasons.append(_reason("total.amount", "total", f"must be the lines plus tax ({expected})"))
     return reasons
+
+
+def too_large_reason(size: int) -> Reason:
+    return _reason(
+        "",
+        "maxSize",
+        f"the file is {size} bytes, larger than the limit of {MAX_FILE_BYTES} bytes (1 MB)",
+    )
 
 
 def _reason(field: str, rule: str, message: str) -> Reason:

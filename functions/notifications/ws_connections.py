@@ -6,7 +6,7 @@
 | ``$disconnect`` | forgets it | - |
 | ``subscribe`` | renews the connection's two-hour lease | ``subscribed`` |
 | ``ping`` | - | ``pong`` |
-| ``getImportUrl`` | admins: opens an invoice import, presigns the upload | ``import.url`` |
+| ``getImportUrl`` | admins: opens an invoice import, presigns a POST (1 B-1 MB) | ``import.url`` |
 | ``cancelImport`` | admins: cancel their ``PENDING`` import | ``import.status`` |
 | ``$default`` | - | ``error`` ("unknown action ...") |
 
@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from notifications import ws_messages
+from notifications import invoice_import, ws_messages
 from notifications.connections import Connection, ConnectionStore
 from notifications.imports import ImportStatus, ImportStore
 from notifications.pusher import management_client
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
 TABLE_ENV = "CONNECTIONS_TABLE_NAME"
 BUCKET_ENV = "IMPORTS_BUCKET_NAME"
+UPLOAD_CONTENT_TYPE = "application/json"
 TIMEOUT_ENV = "IMPORT_TIMEOUT_SECONDS"
 DEFAULT_IMPORT_TIMEOUT_S = 300
 USER_POOL_ENV = "USER_POOL_ID"
@@ -80,6 +81,24 @@ def presigner() -> Any:
     from botocore.config import Config
 
     return boto3.client("s3", config=Config(signature_version="s3v4"))
+
+
+def presigned_upload(key: str, expires_in: int) -> dict[str, Any]:
+    """A presigned POST (form upload) whose policy S3 enforces before storing anything:
+    this exact key, ``application/json``, and 1 byte to ``MAX_FILE_BYTES``."""
+    return dict(
+        presigner().generate_presigned_post(
+            Bucket=os.environ[BUCKET_ENV],
+            Key=key,
+            Fields={"Content-Type": UPLOAD_CONTENT_TYPE},
+            Conditions=[
+                {"key": key},
+                {"Content-Type": UPLOAD_CONTENT_TYPE},
+                ["content-length-range", 1, invoice_import.MAX_FILE_BYTES],
+            ],
+            ExpiresIn=expires_in,
+        )
+    )
 
 
 def import_timeout_s() -> int:
@@ -201,19 +220,15 @@ def on_get_import_url(event: dict[str, Any]) -> Reply:
     _require_admin(connection)
     timeout = import_timeout_s()
     transaction = imports().open(connection.connection_id, connection.user_id, timeout)
-    url = presigner().generate_presigned_url(
-        "put_object",
-        Params={
-            "Bucket": os.environ[BUCKET_ENV],
-            "Key": transaction.object_key,
-            "ContentType": "application/json",
-        },
-        ExpiresIn=max(1, timeout),
-    )
+    post = presigned_upload(transaction.object_key, max(1, timeout))
     logger.info("Import opened", transaction_id=transaction.transaction_id)
     metrics.add_metric(name="InvoiceImportsOpened", unit="Count", value=1)
     return ws_messages.import_url(
-        transaction.transaction_id, url, transaction.object_key, transaction.deadline
+        transaction.transaction_id,
+        post["url"],
+        post["fields"],
+        transaction.object_key,
+        transaction.deadline,
     )
 
 

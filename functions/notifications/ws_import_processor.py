@@ -5,7 +5,9 @@ queue (with a DLQ); each record is one upload of ``imports/<transactionId>.json`
 
 1. ``PENDING`` -> ``RECEIVED`` (pushed ``received``); an upload for a cancelled or timed-out
    import is ignored and that status is pushed again, with the reason;
-2. the file is parsed and checked (``notifications.invoice_import``): ``INVALID`` with the
+2. an object larger than ``invoice_import.MAX_FILE_BYTES`` (by the event's ``s3.object.size``)
+   is ``INVALID`` (rule ``maxSize``) without being read; otherwise
+   the file is parsed and checked (``notifications.invoice_import``): ``INVALID`` with the
    reasons (field paths), or stored in the invoices table and ``PROCESSED``.
 
 Statuses are pushed to the connection that asked for the upload URL. A redelivery finds
@@ -78,10 +80,11 @@ def process_record(record: SQSRecord) -> None:
             continue
         bucket = s3_record["s3"]["bucket"]["name"]
         key = unquote_plus(s3_record["s3"]["object"]["key"])
-        process_upload(bucket, key)
+        size = s3_record["s3"]["object"].get("size")
+        process_upload(bucket, key, size if isinstance(size, int) else None)
 
 
-def process_upload(bucket: str, key: str) -> None:
+def process_upload(bucket: str, key: str, size: int | None = None) -> None:
     transaction_id = transaction_id_of(key)
     transaction = imports().get(transaction_id) if transaction_id else None
     if transaction is None:
@@ -105,12 +108,22 @@ def process_upload(bucket: str, key: str) -> None:
         return
     if transaction.status is not ImportStatus.RECEIVED:
         return  # already processed or found invalid: a redelivery
+    if size is not None and size > invoice_import.MAX_FILE_BYTES:
+        # Refused from the event's object size: the object is never read into memory.
+        finish(transaction, None, [invoice_import.too_large_reason(size)])
+        return
     raw = aws.s3().get_object(Bucket=bucket, Key=key)["Body"].read()
     finish(transaction, raw)
 
 
-def finish(transaction: ImportTransaction, raw: bytes) -> None:
-    document, reasons = invoice_import.parse(raw)
+def finish(
+    transaction: ImportTransaction, raw: bytes | None, refused: list[Any] | None = None
+) -> None:
+    if refused:
+        document: Any = None
+        reasons = refused
+    else:
+        document, reasons = invoice_import.parse(raw or b"")
     if not reasons:
         reasons = invoice_import.check(document)
     invoice_id = None

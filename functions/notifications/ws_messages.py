@@ -70,13 +70,16 @@ def import_status(
     return message
 
 
-def import_url(transaction_id: str, url: str, key: str, expires_at: int) -> dict[str, Any]:
+def import_url(
+    transaction_id: str, url: str, fields: dict[str, str], key: str, expires_at: int
+) -> dict[str, Any]:
+    """A presigned POST: send ``fields`` then the file as multipart/form-data to ``uploadUrl``."""
     return {
         "type": "import.url",
         "transactionId": transaction_id,
         "uploadUrl": url,
-        "method": "PUT",
-        "headers": {"Content-Type": "application/json"},
+        "method": "POST",
+        "fields": fields,
         "key": key,
         "expiresAt": expires_at,
     }

@@ -276,6 +276,59 @@ def keep_queue_policies_on_other_updates() -> None:
     SQSBackend.set_queue_attributes = set_queue_attributes  # type: ignore[method-assign]
 
 
+def enforce_post_policy_size() -> None:
+    """S3 refuses a browser-form (presigned POST) upload outside its policy's
+    ``content-length-range`` with 400 ``EntityTooLarge`` / ``EntityTooSmall`` before storing
+    anything; moto 5 stores it whatever its size. Enforce the range as S3 does."""
+    from moto.s3.responses import S3Response
+
+    original = S3Response._bucket_response_post
+
+    def post_within_policy(self: Any, request: Any, bucket_name: str) -> Any:
+        refused = _post_size_refusal(self.querystring.get("policy"), self.body)
+        return refused if refused is not None else original(self, request, bucket_name)
+
+    S3Response._bucket_response_post = post_within_policy  # type: ignore[method-assign]
+
+
+def _post_size_refusal(policy_field: Any, body: Any) -> tuple[int, dict[str, str], str] | None:
+    import base64
+    import json
+
+    if not policy_field:
+        return None
+    try:
+        policy = json.loads(base64.b64decode(policy_field[0]))
+    except ValueError:
+        return None
+    size = len(body or b"")
+    for condition in policy.get("conditions", []):
+        if isinstance(condition, list) and condition[:1] == ["content-length-range"]:
+            low, high = int(condition[1]), int(condition[2])
+            if size > high:
+                code, why = (
+                    "EntityTooLarge",
+                    "Your proposed upload exceeds the maximum allowed size",
+                )
+                limit = (
+                    f"<ProposedSize>{size}</ProposedSize><MaxSizeAllowed>{high}</MaxSizeAllowed>"
+                )
+            elif size < low:
+                code, why = (
+                    "EntityTooSmall",
+                    "Your proposed upload is smaller than the minimum allowed size",
+                )
+                limit = f"<ProposedSize>{size}</ProposedSize><MinSizeAllowed>{low}</MinSizeAllowed>"
+            else:
+                continue
+            xml = (
+                '<?xml version="1.0" encoding="UTF-8"?>\n'
+                f"<Error><Code>{code}</Code><Message>{why}</Message>{limit}</Error>"
+            )
+            return 400, {"Content-Type": "application/xml"}, xml
+    return None
+
+
 def main(argv: list[str] | None = None) -> None:
     from localcloud import cognito_emulation
 
@@ -286,6 +339,7 @@ def main(argv: list[str] | None = None) -> None:
     record_ses_send_order()
     render_redrive_policies_as_sqs_does()
     keep_queue_policies_on_other_updates()
+    enforce_post_policy_size()
     cognito_emulation.install()
     from moto.server import main as moto_main
 

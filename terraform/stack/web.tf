@@ -81,7 +81,7 @@ locals {
   # The browser's uploads (invoice import: PUT to a presigned URL, Content-Type signed)
   # and invoice downloads, from the console's origin only.
   console_upload_cors_rules = local.console_url == null ? [] : [{
-    allowed_methods = ["PUT"]
+    allowed_methods = ["POST"] # the presigned POST form upload (fields + file)
     allowed_origins = [local.console_url]
     allowed_headers = ["Content-Type"]
     expose_headers  = ["ETag"]

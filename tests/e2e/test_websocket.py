@@ -8,6 +8,7 @@ many connections one push reached.
 
 from __future__ import annotations
 
+import base64
 import json
 import statistics
 import time
@@ -182,13 +183,19 @@ def open_import(ws: ClientConnection) -> dict[str, Any]:
     return answer
 
 
-def upload(target: dict[str, Any], document: dict[str, Any]) -> None:
-    response = requests.put(
+def post_file(target: dict[str, Any], body: bytes) -> requests.Response:
+    """The presigned POST as a browser form sends it: the fields first, the file last."""
+    assert target["method"] == "POST", target
+    return requests.post(
         target["uploadUrl"],
-        data=json.dumps(document).encode(),
-        headers={"Content-Type": "application/json"},
+        data=target["fields"],
+        files={"file": ("invoice.json", body, "application/json")},
         timeout=30,
     )
+
+
+def upload(target: dict[str, Any], document: dict[str, Any]) -> None:
+    response = post_file(target, json.dumps(document).encode())
     assert response.status_code in (200, 204), response.text
 
 
@@ -220,6 +227,39 @@ def test_an_invalid_import_names_the_fields(websocket_url: str, admin: User) -> 
         statuses = import_statuses(ws, target["transactionId"], {"processed", "invalid"})
     assert [m["status"] for m in statuses] == ["received", "invalid"]
     assert statuses[-1]["reasons"][0]["field"] == "lines[0].quantity"
+
+
+def test_an_upload_over_1_mb_is_refused_by_the_storage(websocket_url: str, admin: User) -> None:
+    with opened(websocket_url, admin) as ws:
+        target = open_import(ws)
+        response = post_file(target, b" " * (1024 * 1024 + 1))
+        answer = request(ws, "cancelImport", transactionId=target["transactionId"])
+    assert response.status_code == 400, response.text
+    assert "EntityTooLarge" in response.text
+    assert answer["status"] == "cancelled"  # nothing was stored: the import was still pending
+
+
+def test_an_object_over_1_mb_announced_by_s3_ends_invalid(
+    websocket_url: str, admin: User, aws: Callable[[str], Any]
+) -> None:
+    with opened(websocket_url, admin) as ws:
+        target = open_import(ws)
+        policy = json.loads(base64.b64decode(target["fields"]["policy"]))
+        bucket = next(
+            c["bucket"] for c in policy["conditions"] if isinstance(c, dict) and "bucket" in c
+        )
+        # An object that bypassed the form (written with the bucket's own credentials).
+        aws("s3").put_object(
+            Bucket=bucket,
+            Key=target["key"],
+            Body=b" " * (2 * 1024 * 1024),
+            ContentType="application/json",
+        )
+        statuses = import_statuses(ws, target["transactionId"], {"processed", "invalid"})
+    assert [m["status"] for m in statuses] == ["received", "invalid"]
+    reason = statuses[-1]["reasons"][0]
+    assert (reason["field"], reason["rule"]) == ("", "maxSize")
+    assert "2097152 bytes" in reason["message"]
 
 
 def test_a_cancelled_import_ignores_a_late_upload(websocket_url: str, admin: User) -> None:

@@ -214,3 +214,36 @@ def test_a_transaction_backup_shares_the_stream_instead_of_copying_it(
     [copied], [live] = backup.items.values(), table.items.values()
     assert copied is not live
     assert copied.to_json() == live.to_json()
+
+
+@pytest.mark.usefixtures("aws_env")
+@pytest.mark.parametrize(
+    ("size", "status", "code"),
+    [(2048, 400, "EntityTooLarge"), (0, 400, "EntityTooSmall"), (1024, 204, None)],
+    ids=["too-large", "empty", "within"],
+)
+def test_a_presigned_post_outside_its_content_length_range_is_refused(
+    size: int, status: int, code: str | None
+) -> None:
+    s3 = boto3.client("s3")
+    bucket, key = f"b-{uuid.uuid4().hex[:8]}", "imports/a.json"
+    s3.create_bucket(Bucket=bucket)
+    post = s3.generate_presigned_post(
+        Bucket=bucket,
+        Key=key,
+        Fields={"Content-Type": "application/json"},
+        Conditions=[{"Content-Type": "application/json"}, ["content-length-range", 1, 1024]],
+        ExpiresIn=60,
+    )
+
+    response = requests.post(
+        post["url"], data=post["fields"], files={"file": ("a.json", b"x" * size)}, timeout=10
+    )
+
+    assert response.status_code == status, response.text
+    stored = s3.list_objects_v2(Bucket=bucket).get("KeyCount", 0)
+    if code is None:
+        assert stored == 1
+    else:
+        assert f"<Code>{code}</Code>" in response.text
+        assert stored == 0

@@ -54,7 +54,7 @@ variable "deny_insecure_transport" {
 }
 
 variable "cors_rules" {
-  description = "CORS rules of the bucket, for browsers using presigned URLs from a web page (for example PUT from the console's origin). Empty: no CORS configuration, so browsers cannot read cross-origin responses."
+  description = "CORS rules of the bucket, for browsers using presigned URLs from a web page (for example a presigned POST from the console's origin). Empty: no CORS configuration, so browsers cannot read cross-origin responses."
   type = list(object({
     allowed_methods = list(string)
     allowed_origins = list(string)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import uuid
 from pathlib import Path
@@ -74,16 +75,27 @@ def transaction_item(transaction_id: str) -> dict[str, Any]:
     )["Item"]
 
 
-def test_get_import_url_presigns_a_put_and_opens_a_pending_transaction(
+def test_get_import_url_presigns_a_post_and_opens_a_pending_transaction(
     realtime: FakeManagementApi,  # noqa: F811, ARG001
 ) -> None:
     answer = send("getImportUrl")
 
     assert answer["type"] == "import.url"
+    assert answer["method"] == "POST"
     transaction_id = answer["transactionId"]
-    assert answer["key"] == f"imports/{transaction_id}.json"
+    key = f"imports/{transaction_id}.json"
+    assert answer["key"] == key
     assert IMPORTS_BUCKET in answer["uploadUrl"]
-    assert "X-Amz-Signature" in answer["uploadUrl"]
+    fields = answer["fields"]
+    assert fields["key"] == key
+    assert fields["Content-Type"] == "application/json"
+    assert "x-amz-signature" in fields
+    policy = json.loads(base64.b64decode(fields["policy"]))
+    conditions = policy["conditions"]
+    assert ["content-length-range", 1, 1024 * 1024] in conditions
+    assert {"key": key} in conditions
+    assert {"Content-Type": "application/json"} in conditions
+    assert {"bucket": IMPORTS_BUCKET} in conditions
     item = transaction_item(transaction_id)
     assert item["status"] == {"S": "pending"}
     assert item["connectionId"] == {"S": "admin-conn"}
@@ -143,6 +155,49 @@ def test_an_invalid_file_is_reported_with_its_field_paths(
     assert statuses(realtime) == ["received", "invalid"]
     reasons = realtime.posted["admin-conn"][1]["reasons"]
     assert (reasons[0]["field"], reasons[0]["rule"]) == (field, rule)
+    assert transaction_item(transaction_id)["status"] == {"S": "invalid"}
+
+
+def test_an_object_over_the_limit_is_invalid_from_the_event_size_without_being_read(
+    realtime: FakeManagementApi,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    transaction_id = send("getImportUrl")["transactionId"]
+    key = f"imports/{transaction_id}.json"
+    boto3.client("s3").put_object(Bucket=IMPORTS_BUCKET, Key=key, Body=json.dumps(VALID).encode())
+    reads: list[str] = []
+
+    class NoReads:
+        def get_object(self, **kwargs: Any) -> Any:
+            reads.append(kwargs["Key"])
+            raise AssertionError("an oversized object must not be read")
+
+    monkeypatch.setattr(ws_import_processor.aws, "s3", NoReads)
+    too_large = {
+        "Records": [
+            {
+                "eventVersion": "2.1",
+                "eventSource": "aws:s3",
+                "eventName": "ObjectCreated:Post",
+                "s3": {
+                    "bucket": {"name": IMPORTS_BUCKET},
+                    "object": {"key": quote_plus(key), "size": 512 * 1024 * 1024},
+                },
+            }
+        ]
+    }
+
+    result = ws_import_processor.handler(
+        {"Records": [sqs_record(json.dumps(too_large))]}, lambda_context()
+    )
+
+    assert result == {"batchItemFailures": []}
+    assert reads == []
+    assert statuses(realtime) == ["received", "invalid"]
+    reason = realtime.posted["admin-conn"][1]["reasons"][0]
+    assert (reason["field"], reason["rule"]) == ("", "maxSize")
+    assert "536870912 bytes" in reason["message"]
+    assert "limit" in reason["message"]
     assert transaction_item(transaction_id)["status"] == {"S": "invalid"}
 
 

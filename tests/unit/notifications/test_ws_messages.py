@@ -81,7 +81,13 @@ def test_import_statuses_match_their_schema(message: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     "message",
     [
-        ws_messages.import_url(str(uuid.uuid4()), "https://b.s3.amazonaws.com/k?X=1", "k", 1),
+        ws_messages.import_url(
+            str(uuid.uuid4()),
+            "https://b.s3.amazonaws.com/",
+            {"key": "k", "Content-Type": "application/json", "policy": "e30="},
+            "k",
+            1,
+        ),
         ws_messages.error("unknown action 'x'"),
         {"type": "pong", "time": "2026-01-01T10:00:00+00:00", "id": 3},
         {"type": "subscribed", "connectionId": "c", "userId": "u"},

@@ -254,6 +254,16 @@ export async function adminInvoicesView({ signal }) {
 const FINAL = new Set(["processed", "invalid", "cancelled", "timed_out"]);
 const MAX_IMPORT_BYTES = 1024 * 1024;
 
+// The import.url reply: a presigned POST (fields first, the file last) or, from earlier
+// servers, a presigned PUT with its headers.
+function uploadRequest(message, file) {
+  if (message.method !== "POST") return { method: "PUT", headers: message.headers || {}, body: file };
+  const form = new FormData();
+  for (const [name, value] of Object.entries(message.fields || {})) form.append(name, value);
+  form.append("file", file);
+  return { method: "POST", body: form };
+}
+
 function waitForReply(types, timeoutMs = 10_000) {
   return new Promise((resolve, reject) => {
     const stops = [];
@@ -367,12 +377,13 @@ export async function adminImportsView({ onCleanup, announce }) {
       update(entry, { status: "uploading" });
       let response;
       try {
-        response = await fetch(message.uploadUrl, { method: message.method || "PUT", headers: message.headers || {}, body: file });
+        response = await fetch(message.uploadUrl, uploadRequest(message, file));
       } catch {
         response = null;
       }
       if (!response?.ok) {
-        update(entry, { status: "failed", error: t("admin.imports.uploadFailed") });
+        const tooLarge = response && (await response.text().catch(() => "")).includes("EntityToo");
+        update(entry, { status: "failed", error: t(tooLarge ? "admin.imports.uploadTooLarge" : "admin.imports.uploadFailed") });
         return;
       }
       if (entry.status === "uploading") update(entry, { status: "pending" });
