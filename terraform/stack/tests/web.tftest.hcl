@@ -127,8 +127,8 @@ run "a_local_console_is_the_only_cors_origin" {
   }
 
   assert {
-    condition     = local.console_upload_cors_rules[0].allowed_origins == ["http://127.0.0.1:8181"] && local.console_upload_cors_rules[0].allowed_methods == ["PUT"]
-    error_message = "The imports bucket admits the console's PUT only."
+    condition     = local.console_upload_cors_rules[0].allowed_origins == ["http://127.0.0.1:8181"] && local.console_upload_cors_rules[0].allowed_methods == ["POST"]
+    error_message = "The imports bucket admits the console's form POST only."
   }
 
   assert {
