@@ -58,6 +58,9 @@ VIEWPORTS: dict[str, dict[str, Any]] = {
     },
 }
 BLOCKING_IMPACTS = ("serious", "critical")
+# A request the browser cancelled (the page navigated away while it was in flight, e.g. the
+# mailbox's poll when a link is clicked): not a failure of the page.
+CANCELLED = "net::ERR_ABORTED"
 CODE_SENDER = "no-reply@verificationemail.com"
 CODE_SUBJECT = "Your verification code"
 CODE_PATTERN = re.compile(r"\b(\d{6})\b")
@@ -185,8 +188,12 @@ class PageFactory:
         page.on("pageerror", lambda error: log.append(f"uncaught exception: {error}"))
         page.on(
             "requestfailed",
-            lambda request: log.append(
-                f"request failed: {request.method} {request.url}: {request.failure}"
+            lambda request: (
+                None
+                if request.failure == CANCELLED
+                else log.append(
+                    f"request failed: {request.method} {request.url}: {request.failure}"
+                )
             ),
         )
         page.on(
