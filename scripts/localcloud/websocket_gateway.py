@@ -12,17 +12,21 @@ Behaviour follows API Gateway WebSocket APIs:
   sources (e.g. no ``?token=``) -> 401 without calling it; the authorizer raising
   "Unauthorized" -> 401; a policy that does not allow ``execute-api:Invoke`` on
   ``arn:aws:execute-api:<region>:<account>:<api>/<stage>/$connect`` -> 403; any other
-  authorizer failure -> 500. Then the ``$connect`` integration runs; an error -> 502,
+  authorizer failure -> 500, including a ``context`` value that is not a string,
+  number or boolean (API Gateway admits no objects, arrays or null there). Then the ``$connect`` integration runs; an error -> 502,
   a non-2xx statusCode refuses the handshake with that status. Refusals carry a JSON
   body ``{"message": ...}``.
 - Messages are routed with the API's RouteSelectionExpression (``$request.body.action``)
-  to a custom route, else ``$default``, else the client gets ``{"message": "Forbidden",
+  to a custom route, else ``$default`` (an ``action`` naming ``$connect`` or
+  ``$disconnect`` matches nothing: those run only on connect and disconnect), else the
+  client gets ``{"message": "Forbidden",
   "connectionId": ..., "requestId": ...}``. Messages are handled concurrently. A route
   with a RouteResponseSelectionExpression is two-way: the proxy response's ``body`` is
   sent back. Integration errors send ``{"message": "Internal server error", ...}``.
 - ``$disconnect`` runs when either side closes (best effort, like API Gateway).
-- The authorizer's ``context`` plus ``principalId`` and ``integrationLatency`` appear as
-  ``requestContext.authorizer`` in every later event of the connection.
+- The authorizer's ``context`` (every value stringified, as API Gateway passes it on) plus
+  ``principalId`` and ``integrationLatency`` appear as ``requestContext.authorizer`` in
+  every later event of the connection.
 
 Public API::
 
