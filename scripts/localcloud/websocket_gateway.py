@@ -13,9 +13,9 @@ Behaviour follows API Gateway WebSocket APIs:
   "Unauthorized" -> 401; a policy that does not allow ``execute-api:Invoke`` on
   ``arn:aws:execute-api:<region>:<account>:<api>/<stage>/$connect`` -> 403; any other
   authorizer failure -> 500, including a ``context`` value that is not a string,
-  number or boolean (API Gateway admits no objects, arrays or null there). Then the ``$connect`` integration runs; an error -> 502,
-  a non-2xx statusCode refuses the handshake with that status. Refusals carry a JSON
-  body ``{"message": ...}``.
+  number or boolean (API Gateway admits no objects, arrays or null there). Then the
+  ``$connect`` integration runs; an error -> 502, a non-2xx statusCode refuses the
+  handshake with that status. Refusals carry a JSON body ``{"message": ...}``.
 - Messages are routed with the API's RouteSelectionExpression (``$request.body.action``)
   to a custom route, else ``$default`` (an ``action`` naming ``$connect`` or
   ``$disconnect`` matches nothing: those run only on connect and disconnect), else the
