@@ -22,7 +22,8 @@ Behaviour follows API Gateway WebSocket APIs:
   client gets ``{"message": "Forbidden",
   "connectionId": ..., "requestId": ...}``. Messages are handled concurrently. A route
   with a RouteResponseSelectionExpression is two-way: the proxy response's ``body`` is
-  sent back. Integration errors send ``{"message": "Internal server error", ...}``.
+  sent back. Integration errors send ``{"message": "Internal server error", ...}``. A
+  binary frame closes the connection with 1003 (API Gateway takes no binary payloads).
 - ``$disconnect`` runs when either side closes (best effort, like API Gateway).
 - The authorizer's ``context`` (every value stringified, as API Gateway passes it on) plus
   ``principalId`` and ``integrationLatency`` appear as ``requestContext.authorizer`` in
@@ -115,6 +116,8 @@ class _Session:
     handshake: Handshake
     authorizer: dict[str, Any] | None
     closed_by_gateway: bool = False
+    refused_frame: str | None = None
+    """Why the gateway closed the connection on a frame it does not take."""
 
 
 class WebSocketGateway:
@@ -373,6 +376,11 @@ class WebSocketGateway:
         try:
             async for message in connection:
                 self._touch(handshake.connection_id)
+                if isinstance(message, bytes):
+                    # API Gateway takes text frames only: a binary one closes the connection.
+                    session.refused_frame = "Binary frames are not supported"
+                    await connection.close(1003, session.refused_frame)
+                    break
                 task = asyncio.create_task(self._on_message(session, connection, message))
                 tasks.add(task)
                 task.add_done_callback(tasks.discard)
@@ -423,7 +431,9 @@ class WebSocketGateway:
             return
         received = connection.protocol.close_rcvd
         code = received.code if received else (connection.close_code or 1006)
-        if session.closed_by_gateway:
+        if session.refused_frame:
+            reason = session.refused_frame
+        elif session.closed_by_gateway:
             reason = "Connection closed by the @connections API"
         elif received:
             reason = f"Client-side close frame status set to {code}"

@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
     parse_api_gateway_arn,
 )
 from gateway_helpers_ws import WebSocketStack, websocket_stack
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
 from localcloud.emulator import MotoServer
@@ -103,10 +103,11 @@ def test_messages_are_routed_by_action_else_to_default(stack: WebSocketStack) ->
         connection_id = stack.last_connection_id()
         client.send(json.dumps({"action": "nope", "n": 1}))
         client.send("plain text")
-        client.send(b"\x00\x01")
         stack.wait_for_event(
             "ws-default",
-            lambda e: e["requestContext"]["connectionId"] == connection_id and e["isBase64Encoded"],
+            lambda e: (
+                e["requestContext"]["connectionId"] == connection_id and e["body"] == "plain text"
+            ),
         )
         client.send(json.dumps({"action": "fail"}))
         error = json.loads(client.recv(timeout=5))
@@ -118,7 +119,7 @@ def test_messages_are_routed_by_action_else_to_default(stack: WebSocketStack) ->
         for e in stack.invoker.events_for("ws-default")
         if e["requestContext"]["connectionId"] == connection_id
     )
-    assert bodies == sorted(['{"action": "nope", "n": 1}', "plain text", "AAE="])
+    assert bodies == sorted(['{"action": "nope", "n": 1}', "plain text"])
     assert all(
         e["requestContext"]["routeKey"] == "$default"
         for e in stack.invoker.events_for("ws-default")
@@ -155,6 +156,29 @@ def test_a_message_naming_a_lifecycle_route_goes_to_default(
         assert disconnected == []
         assert len(stack.invoker.events_for("ws-connect")) == connects
         assert connection_id in stack.gateway.registry.ids()
+
+
+def test_a_binary_frame_closes_the_connection_with_1003(stack: WebSocketStack) -> None:
+    """API Gateway does not take binary payloads: it closes the connection with 1003."""
+    with connect(f"{stack.url}?token=good") as client:
+        connection_id = stack.last_connection_id()
+        client.send(b"\x00\x01")
+        with pytest.raises(ConnectionClosed):
+            client.recv(timeout=5)
+        code = client.close_code
+
+    assert code == 1003
+    event = stack.wait_for_event(
+        "ws-disconnect", lambda e: e["requestContext"]["connectionId"] == connection_id
+    )
+    assert event["requestContext"]["disconnectStatusCode"] == 1003
+    assert event["requestContext"]["disconnectReason"] == "Binary frames are not supported"
+    assert not [
+        e
+        for e in stack.invoker.events_for("ws-default")
+        if e["requestContext"]["connectionId"] == connection_id
+    ]
+    assert connection_id not in stack.gateway.registry.ids()
 
 
 def test_closing_runs_disconnect_with_the_close_code(stack: WebSocketStack) -> None:
