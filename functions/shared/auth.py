@@ -1,16 +1,16 @@
 """Who is calling: the Cognito ID token claims that API Gateway's authorizer verified.
 
 With a Cognito user pool authorizer on a REST API (proxy integration, payload v1) the
-verified claims arrive in ``requestContext.authorizer.claims``. List claims such as
-``cognito:groups`` are flattened by API Gateway into a string (``"[admin customer]"``),
-other front doors send ``"admin,customer"`` or a JSON list: all are accepted. Boolean
-claims (``email_verified``) arrive as ``"true"``/``"false"`` strings the same way.
+verified claims arrive in ``requestContext.authorizer.claims``, every value a string: the
+``cognito:groups`` list comma-joined (``"admin,customer"``; one group: ``"admin"``), boolean
+claims (``email_verified``) as ``"true"``/``"false"``. (The bracketed ``"[admin customer]"``
+is what an HTTP API's JWT authorizer sends, not this API's: it is not read as groups.)
+The WebSocket authorizer reads the list from the verified token itself and passes it on
+comma-joined in its context, the same format.
 """
 
 from __future__ import annotations
 
-import contextlib
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,8 +20,6 @@ from shared.json_text import parse_json
 
 ADMIN = "admin"
 CUSTOMER = "customer"
-
-_GROUP_SEPARATORS = re.compile(r"[\s,]+")
 
 
 @dataclass(frozen=True)
@@ -75,17 +73,11 @@ def is_true_claim(raw: object) -> bool:
 
 
 def parse_groups(raw: object) -> frozenset[str]:
-    """``cognito:groups`` in any of the shapes it travels in, as a set of group names."""
-    if raw is None:
-        return frozenset()
+    """``cognito:groups`` as a set of group names: the token's own list, or the string
+    API Gateway's Cognito authorizer makes of it (``"admin,customer"``)."""
     if isinstance(raw, str):
-        text = raw.strip()
-        if text.startswith("[") and '"' in text:
-            with contextlib.suppress(ValueError):
-                raw = parse_json(text)
-    if isinstance(raw, str):
-        names: Iterable[object] = _GROUP_SEPARATORS.split(raw.strip().strip("[]"))
-    elif isinstance(raw, Iterable):
+        names: Iterable[object] = raw.split(",")
+    elif isinstance(raw, list | tuple | set | frozenset):
         names = raw
     else:
         return frozenset()

@@ -1,6 +1,7 @@
 """The emulator process: moto's server with a few repairs: moto's own Lambda dispatch
 switched off, DynamoDB requests serialized, transaction rollbacks that keep streams alive,
-and Cognito's sign-up, codes and triggers as Cognito has them (localcloud.cognito_emulation).
+S3 event notifications shaped as S3 sends them, and Cognito's sign-up, codes and triggers
+as Cognito has them (localcloud.cognito_emulation).
 
 When an SQS queue, a DynamoDB table or a Kinesis stream has an event source mapping,
 moto tries to run the function itself on every write (through Docker, which these
@@ -329,6 +330,52 @@ def _post_size_refusal(policy_field: Any, body: Any) -> tuple[int, dict[str, str
     return None
 
 
+def notify_s3_events_as_s3_does() -> None:
+    """S3's event notifications as S3 sends them (tests/fixtures/aws_events/s3_*.json).
+
+    moto's records lack ``userIdentity``, ``requestParameters``, ``responseElements``, the
+    bucket's ``ownerIdentity`` and the object's ``sequencer`` (so Powertools' S3 models
+    refuse them), and they percent-encode the ``/`` of a key (``imports%2Fx.json``): S3
+    form-encodes the key (``red flower.jpg`` -> ``red+flower.jpg``) but keeps ``/``.
+    moto's ``s3:TestEvent`` lacks ``RequestId`` and ``HostId``.
+    """
+    import secrets
+    import time
+    from urllib.parse import quote_plus
+
+    from moto.s3 import notifications
+
+    moto_s3_event = notifications._get_s3_event
+    moto_test_event = notifications._get_test_event
+    owner = "A" + secrets.token_hex(6).upper()
+
+    def s3_event(event_name: str, bucket: Any, key: Any, notification_id: str) -> Any:
+        event = moto_s3_event(event_name, bucket, key, notification_id)
+        for record in event["Records"]:
+            record["userIdentity"] = {"principalId": f"AWS:{owner}:localcloud"}
+            record["requestParameters"] = {"sourceIPAddress": "127.0.0.1"}
+            record["responseElements"] = {
+                "x-amz-request-id": secrets.token_hex(8).upper(),
+                "x-amz-id-2": secrets.token_urlsafe(48),
+            }
+            record["s3"]["bucket"]["ownerIdentity"] = {"principalId": owner}
+            obj = record["s3"]["object"]
+            obj["key"] = quote_plus(key.name, safe="/")
+            if getattr(bucket, "is_versioned", False) and key.version_id:
+                obj["versionId"] = key.version_id
+            obj["sequencer"] = f"{time.time_ns():018X}"
+        return event
+
+    def test_event(bucket_name: str) -> Any:
+        event = moto_test_event(bucket_name)
+        event["RequestId"] = secrets.token_hex(8).upper()
+        event["HostId"] = secrets.token_urlsafe(48)
+        return event
+
+    notifications._get_s3_event = s3_event
+    notifications._get_test_event = test_event
+
+
 def main(argv: list[str] | None = None) -> None:
     from localcloud import cognito_emulation
 
@@ -340,6 +387,7 @@ def main(argv: list[str] | None = None) -> None:
     render_redrive_policies_as_sqs_does()
     keep_queue_policies_on_other_updates()
     enforce_post_policy_size()
+    notify_s3_events_as_s3_does()
     cognito_emulation.install()
     from moto.server import main as moto_main
 

@@ -26,6 +26,9 @@ _log = logging.getLogger(__name__)
 
 MAX_RECORDS_PER_GET = 1000
 MAX_RETRY_DELAY_S = 2.0
+STREAM_RECORD_VERSION = "1.1"
+"""The record format version Lambda's DynamoDB events carry (moto's GetRecords says 1.0;
+see tests/fixtures/aws_events/dynamodb_stream.json)."""
 
 
 def _jsonable(value: Any) -> Any:
@@ -48,7 +51,7 @@ def stream_record(record: dict[str, Any], stream_arn: str, region: str) -> dict[
     shaped = {
         "eventID": record["eventID"],
         "eventName": record["eventName"],
-        "eventVersion": record.get("eventVersion", "1.1"),
+        "eventVersion": STREAM_RECORD_VERSION,
         "eventSource": "aws:dynamodb",
         "awsRegion": region,
         "dynamodb": _jsonable(change),

@@ -130,8 +130,18 @@ def disconnect_event(
     }
 
 
+LIFECYCLE_ROUTES = frozenset({"$connect", "$disconnect"})
+"""Run only when a connection opens or closes: a message naming one (``{"action":
+"$disconnect"}``) matches no route and goes to ``$default`` like any unmatched message
+(API Gateway calls these routes on connect and disconnect only; the ``$`` prefix is
+reserved for the predefined routes)."""
+
+
 def select_route(expression: str, message: str | bytes, route_keys: set[str]) -> str | None:
-    """The route a message goes to: the selected key if deployed, else $default, else None."""
+    """The route a message goes to: the selected key if deployed, else $default, else None.
+
+    ``$connect`` and ``$disconnect`` are never selected by a message.
+    """
     selected = None
     if isinstance(message, str) and expression.startswith("$request.body."):
         try:
@@ -142,7 +152,7 @@ def select_route(expression: str, message: str | bytes, route_keys: set[str]) ->
             value = value.get(part) if isinstance(value, dict) else None
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             selected = str(value)
-    if selected is not None and selected in route_keys:
+    if selected is not None and selected in route_keys - LIFECYCLE_ROUTES:
         return selected
     return "$default" if "$default" in route_keys else None
 
@@ -168,11 +178,36 @@ def evaluate_policy(response: Any, resource_arn: str) -> tuple[bool, dict[str, A
         and _action_matches(statement.get("Action"))
         and _resource_matches(statement.get("Resource"), resource_arn)
     }
-    context = response.get("context") or {}
+    authorizer = {
+        **_authorizer_context(response.get("context")),
+        "principalId": response["principalId"],
+    }
+    return "Allow" in effects and "Deny" not in effects, authorizer
+
+
+def _authorizer_context(context: Any) -> dict[str, str]:
+    """The authorizer's ``context`` as later events carry it: every value a string.
+
+    API Gateway admits only string, number and boolean values (no objects, arrays or
+    null) and fails the connection with 500 otherwise; the values it passes on are
+    stringified (``true`` -> "true", ``1`` -> "1").
+    """
+    if context is None:
+        return {}
     if not isinstance(context, dict):
         raise AuthorizerResponseError("context must be an object")
-    authorizer = {**context, "principalId": response["principalId"]}
-    return "Allow" in effects and "Deny" not in effects, authorizer
+    flat: dict[str, str] = {}
+    for key, value in context.items():
+        if isinstance(value, bool):
+            flat[key] = "true" if value else "false"
+        elif isinstance(value, str | int | float):
+            flat[key] = str(value)
+        else:
+            raise AuthorizerResponseError(
+                f"context value {key!r} is a {type(value).__name__}: only strings, numbers"
+                " and booleans are allowed"
+            )
+    return flat
 
 
 def _action_matches(action: Any) -> bool:

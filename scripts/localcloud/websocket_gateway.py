@@ -12,17 +12,22 @@ Behaviour follows API Gateway WebSocket APIs:
   sources (e.g. no ``?token=``) -> 401 without calling it; the authorizer raising
   "Unauthorized" -> 401; a policy that does not allow ``execute-api:Invoke`` on
   ``arn:aws:execute-api:<region>:<account>:<api>/<stage>/$connect`` -> 403; any other
-  authorizer failure -> 500. Then the ``$connect`` integration runs; an error -> 502,
-  a non-2xx statusCode refuses the handshake with that status. Refusals carry a JSON
-  body ``{"message": ...}``.
+  authorizer failure -> 500, including a ``context`` value that is not a string,
+  number or boolean (API Gateway admits no objects, arrays or null there). Then the
+  ``$connect`` integration runs; an error -> 502, a non-2xx statusCode refuses the
+  handshake with that status. Refusals carry a JSON body ``{"message": ...}``.
 - Messages are routed with the API's RouteSelectionExpression (``$request.body.action``)
-  to a custom route, else ``$default``, else the client gets ``{"message": "Forbidden",
+  to a custom route, else ``$default`` (an ``action`` naming ``$connect`` or
+  ``$disconnect`` matches nothing: those run only on connect and disconnect), else the
+  client gets ``{"message": "Forbidden",
   "connectionId": ..., "requestId": ...}``. Messages are handled concurrently. A route
   with a RouteResponseSelectionExpression is two-way: the proxy response's ``body`` is
-  sent back. Integration errors send ``{"message": "Internal server error", ...}``.
+  sent back. Integration errors send ``{"message": "Internal server error", ...}``. A
+  binary frame closes the connection with 1003 (API Gateway takes no binary payloads).
 - ``$disconnect`` runs when either side closes (best effort, like API Gateway).
-- The authorizer's ``context`` plus ``principalId`` and ``integrationLatency`` appear as
-  ``requestContext.authorizer`` in every later event of the connection.
+- The authorizer's ``context`` (every value stringified, as API Gateway passes it on) plus
+  ``principalId`` and ``integrationLatency`` appear as ``requestContext.authorizer`` in
+  every later event of the connection.
 
 Public API::
 
@@ -111,6 +116,8 @@ class _Session:
     handshake: Handshake
     authorizer: dict[str, Any] | None
     closed_by_gateway: bool = False
+    refused_frame: str | None = None
+    """Why the gateway closed the connection on a frame it does not take."""
 
 
 class WebSocketGateway:
@@ -369,6 +376,11 @@ class WebSocketGateway:
         try:
             async for message in connection:
                 self._touch(handshake.connection_id)
+                if isinstance(message, bytes):
+                    # API Gateway takes text frames only: a binary one closes the connection.
+                    session.refused_frame = "Binary frames are not supported"
+                    await connection.close(1003, session.refused_frame)
+                    break
                 task = asyncio.create_task(self._on_message(session, connection, message))
                 tasks.add(task)
                 task.add_done_callback(tasks.discard)
@@ -419,7 +431,9 @@ class WebSocketGateway:
             return
         received = connection.protocol.close_rcvd
         code = received.code if received else (connection.close_code or 1006)
-        if session.closed_by_gateway:
+        if session.refused_frame:
+            reason = session.refused_frame
+        elif session.closed_by_gateway:
             reason = "Connection closed by the @connections API"
         elif received:
             reason = f"Client-side close frame status set to {code}"

@@ -39,8 +39,13 @@ def authorizer(event: dict[str, Any], _context: Any) -> dict[str, Any]:
         raise RuntimeError("Unauthorized")
     if token == "broken":
         return {"no": "policy"}
+    context: dict[str, Any] = {"userId": "user-1", "admin": True, "level": 3}
+    if token == "nested":
+        context["groups"] = ["admin", "customer"]  # API Gateway admits scalars only
+    if token == "null":
+        context["email"] = None
     policy = APIGatewayAuthorizerResponseWebSocket.from_route_arn(
-        request.method_arn, principal_id="user-1", context={"userId": "user-1", "admin": True}
+        request.method_arn, principal_id="user-1", context=context
     )
     if token == "deny":
         policy.deny_all_routes()

@@ -185,7 +185,7 @@ def test_a_powertools_app_serves_through_the_gateway(shop: Shop) -> None:
     created = requests.post(
         f"{shop.base}/products",
         json={"name": "Lamp"},
-        headers={"Authorization": f"Bearer {shop.id_token}"},
+        headers={"Authorization": shop.id_token},
         timeout=10,
     )
     fetched = requests.get(
@@ -271,6 +271,22 @@ def test_requests_without_a_valid_token_are_unauthorized(
 
     assert (response.status_code, response.json()) == (401, {"message": "Unauthorized"})
     assert response.headers["x-amzn-ErrorType"] == "UnauthorizedException"
+    assert len(shop.invoker.calls) == calls
+
+
+@pytest.mark.parametrize("scheme", ["Bearer ", "bearer ", "Bearer  "])
+def test_a_valid_token_behind_a_bearer_prefix_is_unauthorized(shop: Shop, scheme: str) -> None:
+    """The Cognito user pool authorizer takes the raw token, as AWS's does: a "Bearer "
+    prefix makes the header an unreadable token (401), it is not stripped."""
+    calls = len(shop.invoker.calls)
+
+    response = requests.get(
+        f"{shop.base}/products/p1",
+        headers={"Authorization": f"{scheme}{shop.id_token}"},
+        timeout=10,
+    )
+
+    assert (response.status_code, response.json()) == (401, {"message": "Unauthorized"})
     assert len(shop.invoker.calls) == calls
 
 

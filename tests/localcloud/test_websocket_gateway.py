@@ -12,11 +12,11 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
     parse_api_gateway_arn,
 )
 from gateway_helpers_ws import WebSocketStack, websocket_stack
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
 from localcloud.emulator import MotoServer
-from localcloud.websocket_events import evaluate_policy, select_route
+from localcloud.websocket_events import AuthorizerResponseError, evaluate_policy, select_route
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +49,8 @@ def test_an_authorized_client_connects_and_the_events_have_api_gateways_shape(
     assert context.identity.source_ip == "127.0.0.1"
     assert context["authorizer"]["principalId"] == "user-1"
     assert context["authorizer"]["userId"] == "user-1"
+    # API Gateway passes the authorizer's context on with every value stringified
+    assert (context["authorizer"]["admin"], context["authorizer"]["level"]) == ("true", "3")
     assert isinstance(context["authorizer"]["integrationLatency"], int)
     assert connected.query_string_parameters == {"token": "good", "lang": "en"}
     assert connected.headers["Host"].startswith("127.0.0.1:")
@@ -72,6 +74,8 @@ def test_an_authorized_client_connects_and_the_events_have_api_gateways_shape(
         ("?token=raise", 401, True),
         ("?token=deny", 403, True),
         ("?token=broken", 500, True),
+        ("?token=nested", 500, True),
+        ("?token=null", 500, True),
         ("?token=good&reject=1", 409, True),
     ],
 )
@@ -99,10 +103,11 @@ def test_messages_are_routed_by_action_else_to_default(stack: WebSocketStack) ->
         connection_id = stack.last_connection_id()
         client.send(json.dumps({"action": "nope", "n": 1}))
         client.send("plain text")
-        client.send(b"\x00\x01")
         stack.wait_for_event(
             "ws-default",
-            lambda e: e["requestContext"]["connectionId"] == connection_id and e["isBase64Encoded"],
+            lambda e: (
+                e["requestContext"]["connectionId"] == connection_id and e["body"] == "plain text"
+            ),
         )
         client.send(json.dumps({"action": "fail"}))
         error = json.loads(client.recv(timeout=5))
@@ -114,11 +119,66 @@ def test_messages_are_routed_by_action_else_to_default(stack: WebSocketStack) ->
         for e in stack.invoker.events_for("ws-default")
         if e["requestContext"]["connectionId"] == connection_id
     )
-    assert bodies == sorted(['{"action": "nope", "n": 1}', "plain text", "AAE="])
+    assert bodies == sorted(['{"action": "nope", "n": 1}', "plain text"])
     assert all(
         e["requestContext"]["routeKey"] == "$default"
         for e in stack.invoker.events_for("ws-default")
     )
+
+
+@pytest.mark.parametrize("action", ["$disconnect", "$connect"])
+def test_a_message_naming_a_lifecycle_route_goes_to_default(
+    stack: WebSocketStack, action: str
+) -> None:
+    """API Gateway runs $connect and $disconnect only when a connection opens or closes; a
+    message whose action names one is unmatched and goes to $default. The connection (and
+    its record, which $disconnect would delete) stays."""
+    with connect(f"{stack.url}?token=good") as client:
+        connection_id = stack.last_connection_id()
+        connects = len(stack.invoker.events_for("ws-connect"))
+        body = json.dumps({"action": action})
+        client.send(body)
+        event = stack.wait_for_event(
+            "ws-default",
+            lambda e: e["requestContext"]["connectionId"] == connection_id and e["body"] == body,
+        )
+        client.send(json.dumps({"action": "subscribe", "topic": "still-open"}))
+        reply = json.loads(client.recv(timeout=5))
+        disconnected = [
+            e
+            for e in stack.invoker.events_for("ws-disconnect")
+            if e["requestContext"]["connectionId"] == connection_id
+        ]
+
+        assert event["requestContext"]["routeKey"] == "$default"
+        assert event["requestContext"]["eventType"] == "MESSAGE"
+        assert reply["subscribed"] == "still-open"
+        assert disconnected == []
+        assert len(stack.invoker.events_for("ws-connect")) == connects
+        assert connection_id in stack.gateway.registry.ids()
+
+
+def test_a_binary_frame_closes_the_connection_with_1003(stack: WebSocketStack) -> None:
+    """API Gateway does not take binary payloads: it closes the connection with 1003."""
+    with connect(f"{stack.url}?token=good") as client:
+        connection_id = stack.last_connection_id()
+        client.send(b"\x00\x01")
+        with pytest.raises(ConnectionClosed):
+            client.recv(timeout=5)
+        code = client.close_code
+
+    assert code == 1003
+    event = stack.wait_for_event(
+        "ws-disconnect", lambda e: e["requestContext"]["connectionId"] == connection_id
+    )
+    assert event["requestContext"]["disconnectStatusCode"] == 1003
+    assert event["requestContext"]["disconnectReason"] == "Binary frames are not supported"
+    assert not [
+        e
+        for e in stack.invoker.events_for("ws-default")
+        if e["requestContext"]["connectionId"] == connection_id
+    ]
+    assert connection_id not in stack.gateway.registry.ids()
 
 
 def test_closing_runs_disconnect_with_the_close_code(stack: WebSocketStack) -> None:
@@ -150,6 +210,10 @@ def test_route_selection() -> None:
     assert select_route(expression, "[" * 50_000, routes) == "$default"  # nested too deeply
     assert select_route(expression, b"subscribe", routes) == "$default"
     assert select_route(expression, '{"action": "other"}', {"subscribe"}) is None
+    lifecycle = routes | {"$connect", "$disconnect"}
+    assert select_route(expression, '{"action": "$disconnect"}', lifecycle) == "$default"
+    assert select_route(expression, '{"action": "$connect"}', lifecycle) == "$default"
+    assert select_route(expression, '{"action": "$connect"}', {"$connect"}) is None
     assert select_route("$request.body.meta.op", '{"meta": {"op": "subscribe"}}', routes) == (
         "subscribe"
     )
@@ -167,3 +231,32 @@ def test_policy_evaluation() -> None:
     assert evaluate_policy(policy("Allow", [arn]), arn) == (True, {"principalId": "p"})
     assert not evaluate_policy(policy("Allow", arn.replace("prod", "dev")), arn)[0]
     assert not evaluate_policy(policy("Deny", "*"), arn)[0]
+
+
+@pytest.mark.parametrize("value", [{"id": 3}, ["admin"], None])
+def test_an_authorizer_context_value_that_is_not_a_scalar_is_refused(value: object) -> None:
+    arn = "arn:aws:execute-api:us-east-1:123456789012:api1/prod/$connect"
+    statement = {"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": arn}
+    response = {
+        "principalId": "p",
+        "policyDocument": {"Statement": [statement]},
+        "context": {"userId": "u-1", "bad": value},
+    }
+
+    with pytest.raises(AuthorizerResponseError, match="bad"):
+        evaluate_policy(response, arn)
+
+
+def test_an_authorizer_context_is_passed_on_stringified() -> None:
+    arn = "arn:aws:execute-api:us-east-1:123456789012:api1/prod/$connect"
+    statement = {"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": arn}
+    response = {
+        "principalId": "p",
+        "policyDocument": {"Statement": [statement]},
+        "context": {"s": "x", "n": 1, "f": 1.5, "yes": True, "no": False},
+    }
+
+    assert evaluate_policy(response, arn) == (
+        True,
+        {"s": "x", "n": "1", "f": "1.5", "yes": "true", "no": "false", "principalId": "p"},
+    )

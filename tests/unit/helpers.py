@@ -40,8 +40,10 @@ def cognito_claims(
     *,
     email_verified: bool = True,
 ) -> dict[str, str]:
-    """ID token claims as API Gateway's Cognito authorizer forwards them (all strings, so
-    ``email_verified`` is "true" or "false"; a list claim flattened to "[a b]")."""
+    """ID token claims as API Gateway REST's Cognito authorizer forwards them: all strings
+    (``email_verified`` "true" or "false", ``exp``/``iat`` as "Fri Mar 14 10:26:53 UTC
+    2025"), ``cognito:groups`` comma-joined ("admin,customer"). The local gateway renders
+    them the same way (``localcloud.rest_proxy.authorizer_claims``)."""
     claims = {
         "sub": user_id or str(uuid.uuid4()),
         "email": email,
@@ -55,7 +57,7 @@ def cognito_claims(
         "iat": "Fri Mar 14 09:26:53 UTC 2025",
     }
     if groups:
-        claims["cognito:groups"] = f"[{' '.join(groups)}]" if len(groups) > 1 else groups[0]
+        claims["cognito:groups"] = ",".join(groups)
     return claims
 
 

@@ -43,7 +43,8 @@ def send(action: str, connection_id: str = "admin-conn", **body: Any) -> dict[st
 
 
 def upload(transaction_id: str, document: Any) -> dict[str, Any]:
-    """PUTs the file and delivers S3's notification through SQS to the processor."""
+    """PUTs the file and delivers S3's notification through SQS to the processor (the key
+    form-encoded with "/" kept, as S3 sends it)."""
     key = f"imports/{transaction_id}.json"
     body = document if isinstance(document, bytes) else json.dumps(document).encode()
     boto3.client("s3").put_object(Bucket=IMPORTS_BUCKET, Key=key, Body=body)
@@ -55,7 +56,7 @@ def upload(transaction_id: str, document: Any) -> dict[str, Any]:
                 "eventName": "ObjectCreated:Put",
                 "s3": {
                     "bucket": {"name": IMPORTS_BUCKET},
-                    "object": {"key": quote_plus(key), "size": len(body)},
+                    "object": {"key": quote_plus(key, safe="/"), "size": len(body)},
                 },
             }
         ]
@@ -181,7 +182,7 @@ def test_an_object_over_the_limit_is_invalid_from_the_event_size_without_being_r
                 "eventName": "ObjectCreated:Post",
                 "s3": {
                     "bucket": {"name": IMPORTS_BUCKET},
-                    "object": {"key": quote_plus(key), "size": 512 * 1024 * 1024},
+                    "object": {"key": quote_plus(key, safe="/"), "size": 512 * 1024 * 1024},
                 },
             }
         ]

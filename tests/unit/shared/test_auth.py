@@ -10,21 +10,31 @@ from tests.unit.helpers import cognito_claims, rest_event
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("[admin customer]", {"admin", "customer"}),
-        ("[admin]", {"admin"}),
-        ("admin", {"admin"}),
-        ("admin,customer", {"admin", "customer"}),
-        ("admin, customer", {"admin", "customer"}),
-        ('["admin","customer"]', {"admin", "customer"}),
-        (["admin", "customer"], {"admin", "customer"}),
-        ("[]", set()),
+        ("admin", {"admin"}),  # API Gateway REST, one group
+        ("admin,customer", {"admin", "customer"}),  # API Gateway REST, several
+        (["admin", "customer"], {"admin", "customer"}),  # the token's own list
         ("", set()),
+        ([], set()),
         (None, set()),
         (42, set()),
     ],
 )
-def test_parses_cognito_groups_in_every_shape(raw: object, expected: set[str]) -> None:
+def test_parses_cognito_groups_as_the_token_and_api_gateway_rest_carry_them(
+    raw: object, expected: set[str]
+) -> None:
     assert parse_groups(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["[admin customer]", "[admin]", '["admin","customer"]'])
+def test_other_front_doors_group_formats_grant_no_group(raw: str) -> None:
+    """An HTTP API's "[a b]" or a JSON text is not what this REST API receives: never admin."""
+    assert "admin" not in parse_groups(raw)
+    assert "customer" not in parse_groups(raw)
+
+
+def test_the_unit_test_claims_carry_groups_as_api_gateway_rest_does() -> None:
+    assert cognito_claims(("admin", "customer"))["cognito:groups"] == "admin,customer"
+    assert cognito_claims(("customer",))["cognito:groups"] == "customer"
 
 
 def test_principal_from_api_gateway_cognito_claims() -> None:
