@@ -9,8 +9,8 @@ With several APIs sharing a stage name the first form tries them in name order a
 serves the first that has a matching route. Behaviour follows API Gateway: resource
 matching (literal > {param} > {proxy+}, method > ANY), Lambda proxy (AWS_PROXY) and
 static MOCK integrations (CORS preflights, with their header mappings), the Cognito
-user pool authorizer (the raw ID token in the identity-source header: ``Bearer <token>``
-is refused with 401 as on AWS; access token with scopes when the method has OAuth
+user pool authorizer (the ID token in the identity-source header, raw or behind
+``Bearer `` as API Gateway accepts it; access token with scopes when the method has OAuth
 scopes), the Lambda
 proxy event (format 1.0) and API Gateway's own error responses, customized by the API's
 gateway responses (status, headers such as Access-Control-Allow-Origin, body template;
@@ -281,9 +281,11 @@ class RestGateway:
         if method.authorization_type != "COGNITO_USER_POOLS" or method.authorizer is None:
             logger.error("authorization type %s is not served locally", method.authorization_type)
             return None, gateway_responses.authorizer_configuration_error()
-        # The raw token, as the Cognito user pool authorizer takes it: a "Bearer " prefix
-        # is not stripped, so such a header fails verification with 401 as on AWS.
+        # API Gateway's Cognito user pool authorizer takes the token raw or behind a
+        # "Bearer " scheme (sources in docs/conventions.md), so the prefix is dropped.
         token = (request.header(method.authorizer.header) or "").strip()
+        if token[:7].lower() == "bearer ":
+            token = token[7:].strip()
         if not token:
             return None, gateway_responses.unauthorized()
         token_use = "access" if method.authorization_scopes else "id"

@@ -275,19 +275,17 @@ def test_requests_without_a_valid_token_are_unauthorized(
 
 
 @pytest.mark.parametrize("scheme", ["Bearer ", "bearer ", "Bearer  "])
-def test_a_valid_token_behind_a_bearer_prefix_is_unauthorized(shop: Shop, scheme: str) -> None:
-    """The Cognito user pool authorizer takes the raw token, as AWS's does: a "Bearer "
-    prefix makes the header an unreadable token (401), it is not stripped."""
-    calls = len(shop.invoker.calls)
-
+def test_a_valid_token_behind_a_bearer_prefix_is_accepted(shop: Shop, scheme: str) -> None:
+    """API Gateway's Cognito user pool authorizer accepts "Bearer <ID token>" as well as the
+    raw token (sources in docs/conventions.md); the local gateway must not refuse what a
+    real stage serves."""
     response = requests.get(
         f"{shop.base}/products/p1",
         headers={"Authorization": f"{scheme}{shop.id_token}"},
         timeout=10,
     )
 
-    assert (response.status_code, response.json()) == (401, {"message": "Unauthorized"})
-    assert len(shop.invoker.calls) == calls
+    assert response.status_code == 200, response.text
 
 
 def test_a_tampered_token_is_unauthorized(shop: Shop) -> None:
