@@ -1,0 +1,267 @@
+"""The shop's invariants after a run, from what its public interfaces show.
+
+`observe()` reads the state (every order of the run's customers, the stock of the run's
+products, each order's invoices and, where the target keeps a mailbox, its e-mails);
+`evaluate()` is plain code over that state. `settle()` repeats both until everything holds
+or the drain time is up: stock releases, invoices and e-mails arrive after an order
+settles, so a check only fails once the saga had its time.
+
+- orders-not-lost: every order a POST answered 201 for is in its customer's orders;
+- orders-settled: no order is left PENDING;
+- idempotent-replays: a repeated POST with the same Idempotency-Key named the same order;
+- no-oversell: per product, initial stock + units restocked - stock now == units held by
+  CONFIRMED orders (fewer held: oversold; more consumed: a reservation never released);
+- one-invoice-per-confirmed-order: an order that was confirmed (`confirmedAt`, kept when
+  it is cancelled later) has exactly one invoice, any other order none;
+- one-email-per-outcome: such an order got exactly one confirmation e-mail naming it, a
+  rejected one one rejection e-mail, any other none (where the target keeps a mailbox).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+
+from bench.load.ledger import Ledger
+from bench.load.prepare import Account, Fixtures
+from tests.e2e.endpoints import Endpoints
+from tests.e2e.mailbox import sent_emails
+
+CONFIRMATION_SUBJECT = "Order confirmed"
+REJECTION_SUBJECT = "We could not accept your order"
+SHOWN = 10  # problems listed per check; the count is always complete
+
+
+@dataclass
+class Observation:
+    orders: dict[str, dict[str, Any]]
+    stock: dict[str, int]
+    invoices: dict[str, int] | None = None  # order id -> invoices; None: not read yet
+    # order id -> Counter of e-mail kinds ("confirmation", "rejection"); None: no mailbox
+    emails: dict[str, Counter[str]] | None = None
+
+
+@dataclass
+class CheckResult:
+    name: str
+    passed: bool
+    checked: int
+    problems: list[str] = field(default_factory=list)
+    note: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "passed": self.passed,
+            "checked": self.checked,
+            "problems": len(self.problems),
+            "examples": self.problems[:SHOWN],
+            **({"note": self.note} if self.note else {}),
+        }
+
+
+def _result(name: str, checked: int, problems: list[str], note: str = "") -> CheckResult:
+    return CheckResult(name, not problems, checked, problems, note)
+
+
+def evaluate(fixtures: Fixtures, ledger: Ledger, seen: Observation) -> list[CheckResult]:
+    orders = seen.orders
+    results = [
+        _result(
+            "orders-not-lost",
+            len(ledger.placed),
+            [
+                f"order {i} (201 to {p.customer}) is missing"
+                for i, p in ledger.placed.items()
+                if i not in orders
+            ],
+        ),
+        _result(
+            "orders-settled",
+            len(orders),
+            [f"order {i} is still PENDING" for i, o in orders.items() if o["status"] == "PENDING"],
+        ),
+        _result("idempotent-replays", ledger.replays, list(ledger.replay_mismatches)),
+        _result("no-oversell", len(fixtures.products), oversell_problems(fixtures, ledger, seen)),
+    ]
+    if seen.invoices is not None:
+        results.append(
+            _result("one-invoice-per-confirmed-order", len(orders), invoice_problems(seen))
+        )
+    if seen.emails is not None:
+        results.append(_result("one-email-per-outcome", len(orders), email_problems(seen)))
+    return results
+
+
+def units_held(orders: dict[str, dict[str, Any]]) -> Counter[str]:
+    """Units of each product that CONFIRMED orders hold (cancelled ones gave theirs back)."""
+    held: Counter[str] = Counter()
+    for order in orders.values():
+        if order["status"] == "CONFIRMED":
+            for line in order["lines"]:
+                held[line["productId"]] += int(line["quantity"])
+    return held
+
+
+def oversell_problems(fixtures: Fixtures, ledger: Ledger, seen: Observation) -> list[str]:
+    held = units_held(seen.orders)
+    problems = []
+    for product in fixtures.products:
+        supplied = product.initial_stock + ledger.restocked.get(product.id, 0)
+        left = seen.stock.get(product.id)
+        if left is None:
+            problems.append(f"product {product.id}: its stock could not be read")
+            continue
+        consumed = supplied - left
+        if left < 0 or consumed < held[product.id]:
+            problems.append(
+                f"product {product.id}: OVERSOLD: confirmed orders hold {held[product.id]} "
+                f"units, stock consumed {consumed} (supplied {supplied}, left {left})"
+            )
+        elif consumed > held[product.id]:
+            problems.append(
+                f"product {product.id}: {consumed - held[product.id]} units consumed but "
+                f"held by no confirmed order (supplied {supplied}, left {left}, held "
+                f"{held[product.id]}): a reservation not released"
+            )
+    return problems
+
+
+def invoice_problems(seen: Observation) -> list[str]:
+    assert seen.invoices is not None
+    problems = []
+    for order_id, order in seen.orders.items():
+        expected = 1 if order.get("confirmedAt") else 0
+        found = seen.invoices.get(order_id, 0)
+        if found != expected:
+            problems.append(
+                f"order {order_id} ({order['status']}): {found} invoices, expected {expected}"
+            )
+    return problems
+
+
+def expected_emails(order: dict[str, Any]) -> Counter[str]:
+    if order.get("confirmedAt"):
+        return Counter({"confirmation": 1})
+    if order["status"] == "REJECTED":
+        return Counter({"rejection": 1})
+    return Counter()
+
+
+def email_problems(seen: Observation) -> list[str]:
+    assert seen.emails is not None
+    problems = []
+    for order_id, order in seen.orders.items():
+        expected, found = expected_emails(order), seen.emails.get(order_id, Counter())
+        if found != expected:
+            problems.append(
+                f"order {order_id} ({order['status']}): e-mails {dict(found) or 'none'}, "
+                f"expected {dict(expected) or 'none'}"
+            )
+    return problems
+
+
+class Observer:
+    """Reads the state of the run's orders, products, invoices and e-mails."""
+
+    def __init__(self, endpoints: Endpoints, fixtures: Fixtures) -> None:
+        self.endpoints = endpoints
+        self.fixtures = fixtures
+        self.session = requests.Session()
+
+    def _get(self, path: str, account: Account, **params: Any) -> Any:
+        response = self.session.get(
+            f"{self.endpoints.rest_url}{path}", headers=account.headers, params=params, timeout=30
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def orders(self) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        for customer in self.fixtures.customers:
+            token = None
+            while True:
+                page = self._get(
+                    "/orders", customer, limit=100, **({"nextToken": token} if token else {})
+                )
+                found.update(
+                    (order["id"], {**order, "customer": customer.username})
+                    for order in page["items"]
+                )
+                token = page.get("nextToken")
+                if not token:
+                    break
+        return found
+
+    def stock(self) -> dict[str, int]:
+        return {
+            product.id: int(self._get(f"/products/{product.id}", self.fixtures.admin)["stock"])
+            for product in self.fixtures.products
+        }
+
+    def invoices(self, orders: dict[str, dict[str, Any]]) -> dict[str, int]:
+        by_customer = {c.username: c for c in self.fixtures.customers}
+        return {
+            order_id: len(
+                self._get("/invoices", by_customer[order["customer"]], orderId=order_id)["items"]
+            )
+            for order_id, order in orders.items()
+        }
+
+    def emails(self, orders: dict[str, dict[str, Any]]) -> dict[str, Counter[str]] | None:
+        mails = sent_emails(self.endpoints)
+        if mails is None:
+            return None
+        addresses = {c.username for c in self.fixtures.customers}
+        counted: dict[str, Counter[str]] = {order_id: Counter() for order_id in orders}
+        for mail in mails:
+            if not addresses.intersection(mail.recipients):
+                continue
+            kind = (
+                "confirmation"
+                if mail.subject.startswith(CONFIRMATION_SUBJECT)
+                else "rejection"
+                if mail.subject.startswith(REJECTION_SUBJECT)
+                else None
+            )
+            if kind is None:
+                continue  # the sign-up's verification code
+            for order_id in orders:
+                if order_id in mail.body:
+                    counted[order_id][kind] += 1
+        return counted
+
+
+def settle(
+    observer: Observer,
+    fixtures: Fixtures,
+    ledger: Ledger,
+    timeout_s: float,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> tuple[list[CheckResult], Observation, float]:
+    """Observes and evaluates until every check holds or `timeout_s` is up; returns the last
+    results, what they were based on, and the seconds it took. Invoices and e-mails are
+    only read once no order is PENDING (one request per order)."""
+    started = clock()
+    while True:
+        orders = observer.orders()
+        seen = Observation(orders, observer.stock())
+        if not any(order["status"] == "PENDING" for order in orders.values()):
+            seen.invoices = observer.invoices(orders)
+            seen.emails = observer.emails(orders)
+        results = evaluate(fixtures, ledger, seen)
+        complete = seen.invoices is not None
+        if (complete and all(r.passed for r in results)) or clock() - started > timeout_s:
+            if not complete:
+                seen.invoices = observer.invoices(orders)
+                seen.emails = observer.emails(orders)
+                results = evaluate(fixtures, ledger, seen)
+            return results, seen, clock() - started
+        sleep(2.0)
