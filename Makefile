@@ -67,7 +67,7 @@ bench: build ## benchmarks; figures under bench/results/
 
 # Locally it needs the zips (it starts the local cloud when none answers); on AWS the venv.
 load: $(if $(filter local,$(TARGET)),build,venv) ## Locust load test, then its checks (TARGET=local|aws, LOAD_USERS, LOAD_RUN_TIME, LOAD_MAX_RPS: docs/load-testing.md)
-	TARGET=$(TARGET) $(PY) -m bench.load
+	TARGET=$(TARGET) PYTHONPATH=bench $(PY) -m load
 
 test: lint unit contracts terraform-check e2e ## everything CI runs
 

@@ -27,8 +27,8 @@ from typing import Any
 
 import requests
 
-from bench.load.ledger import Ledger
-from bench.load.prepare import Account, Fixtures
+from load.ledger import Ledger
+from load.prepare import Account, Fixtures
 from tests.e2e.endpoints import Endpoints
 from tests.e2e.mailbox import sent_emails
 

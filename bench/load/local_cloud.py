@@ -27,7 +27,7 @@ from typing import Any
 import psutil
 import requests
 
-from bench.load.settings import ROOT
+from load.settings import ROOT
 
 ENDPOINTS = ROOT / ".local" / "endpoints.json"
 START_TIMEOUT_S = 600

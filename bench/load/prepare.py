@@ -98,6 +98,12 @@ def create_accounts(
     return accounts, admin
 
 
+def sale_stock(stock: int) -> int:
+    """The first product is on sale: half the orders want it, and it has an eighth of the
+    stock, so it sells out during a run and the no-oversell check has something to check."""
+    return max(1, stock // 8)
+
+
 def create_products(
     session: requests.Session,
     endpoints: Endpoints,
@@ -110,12 +116,13 @@ def create_products(
     products = []
     for number in range(count):
         name = f"Load {NAME_WORDS[number % len(NAME_WORDS)]} {run_id} #{number}"
+        initial = stock if number else sale_stock(stock)
         body: dict[str, Any] = {
             "sku": f"LOAD-{run_id}-{number}",
             "name": name,
             "description": "Created by make load; deleted when the run ends.",
             "price": {"amount": 500 + 250 * number, "currency": "EUR"},
-            "stock": stock,
+            "stock": initial,
         }
         response = session.post(
             f"{endpoints.rest_url}/products", json=body, headers=admin.headers, timeout=30
@@ -124,7 +131,7 @@ def create_products(
             raise RuntimeError(
                 f"could not create a load product: {response.status_code} {response.text[:300]}"
             )
-        products.append(Product(response.json()["id"], name, stock))
+        products.append(Product(response.json()["id"], name, initial))
     return products
 
 

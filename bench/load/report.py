@@ -10,8 +10,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bench.load.checks import CheckResult, Observation
-from bench.load.ledger import Ledger
+from load.checks import CheckResult, Observation
+from load.ledger import Ledger
 
 
 def percentile(values: list[float], fraction: float) -> float | None:

@@ -18,13 +18,13 @@ from locust.html import get_html_report
 from locust.log import setup_logging
 from locust.stats import stats_history
 
-from bench.load import checks, report
-from bench.load.ledger import Ledger
-from bench.load.limiter import TokenBucket
-from bench.load.local_cloud import ResourceSampler, StartedCloud, running_endpoints
-from bench.load.prepare import Fixtures, clean_up, prepare
-from bench.load.scenarios import USER_CLASSES, RunContext, ShopUser
-from bench.load.settings import Settings, SettingsError, from_arguments
+from load import checks, report
+from load.ledger import Ledger
+from load.limiter import TokenBucket
+from load.local_cloud import ResourceSampler, StartedCloud, running_endpoints
+from load.prepare import Fixtures, clean_up, prepare
+from load.scenarios import USER_CLASSES, RunContext, ShopUser
+from load.settings import Settings, SettingsError, from_arguments
 from tests.e2e.endpoints import Endpoints, load
 
 AWS_EMAIL_NOTE = (

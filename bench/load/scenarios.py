@@ -1,6 +1,9 @@
 """The Locust users: mostly people browsing, some customers ordering (and cancelling a
-few), one admin restocking. Every request first takes a token from the run's shared
-`TokenBucket`, so the run never exceeds its request-rate ceiling whatever the user count.
+few), one admin restocking. Half the orders want the product on sale (the run's first
+product, with little stock), so it sells out, orders are rejected, and the admin's
+restocks race the reservations on one hot item. Every request first takes a token from
+the run's shared `TokenBucket`, so the run never exceeds its request-rate ceiling whatever
+the user count.
 
 Request names group the statistics per endpoint (`GET /products/{id}`, not one row per
 id). Answers the API documents as part of a normal exchange count as successes: a 409
@@ -23,9 +26,9 @@ from typing import Any, ClassVar
 from locust import HttpUser, between, task
 from locust.clients import ResponseContextManager
 
-from bench.load.ledger import Ledger, PlacedOrder
-from bench.load.limiter import TokenBucket
-from bench.load.prepare import Account, Fixtures
+from load.ledger import Ledger, PlacedOrder
+from load.limiter import TokenBucket
+from load.prepare import Account, Fixtures, Product
 
 FINAL = frozenset({"CONFIRMED", "REJECTED", "CANCELLED"})
 RETRYABLE_ORDER_ERRORS = frozenset({"ProductNotYetAvailable", "RequestInProgress"})
@@ -74,11 +77,11 @@ class ShopUser(HttpUser):
             yield response
 
     def browse_page(self) -> None:
-        with self.call("GET", "/products?limit=20", "GET /products") as response:
+        with self.call("GET", "/products?limit=20", "/products") as response:
             token = _json(response).get("nextToken")
         if token and random.random() < 0.3:
             self.call_quietly(
-                "GET", "/products", "GET /products", params={"limit": 20, "nextToken": token}
+                "GET", "/products", "/products", params={"limit": 20, "nextToken": token}
             )
 
     def call_quietly(self, method: str, path: str, name: str, **kwargs: Any) -> None:
@@ -102,12 +105,12 @@ class Browser(ShopUser):
     @task(2)
     def search(self) -> None:
         term = random.choice(self.shop.fixtures.search_terms)
-        self.call_quietly("GET", "/products", "GET /products?q=", params={"q": term})
+        self.call_quietly("GET", "/products", "/products?q=", params={"q": term})
 
     @task(3)
     def open_product(self) -> None:
         product = random.choice(self.shop.fixtures.products)
-        self.call_quietly("GET", f"/products/{product.id}", "GET /products/{id}")
+        self.call_quietly("GET", f"/products/{product.id}", "/products/{id}")
 
 
 class Shopper(ShopUser):
@@ -119,6 +122,7 @@ class Shopper(ShopUser):
 
     def on_start(self) -> None:
         self.account = self.shop.next_customer()
+        self.place_order()  # they came to buy
 
     @task(2)
     def browse(self) -> None:
@@ -126,12 +130,11 @@ class Shopper(ShopUser):
 
     @task(1)
     def my_orders(self) -> None:
-        self.call_quietly("GET", "/orders?limit=20", "GET /orders")
+        self.call_quietly("GET", "/orders?limit=20", "/orders")
 
     @task(4)
     def place_order(self) -> None:
-        catalogue = self.shop.fixtures.products
-        products = random.sample(catalogue, k=min(len(catalogue), random.choice((1, 1, 2))))
+        products = self.pick_products()
         body = {
             "lines": [{"productId": p.id, "quantity": random.randint(1, 3)} for p in products],
             "shippingAddress": ADDRESS,
@@ -156,12 +159,21 @@ class Shopper(ShopUser):
         if status == "CONFIRMED" and random.random() < 0.15:
             self.cancel(order_id)
 
+    def pick_products(self) -> list[Product]:
+        """One or two products; half the orders want the product on sale (the first)."""
+        catalogue = self.shop.fixtures.products
+        picked = random.sample(catalogue, k=min(len(catalogue), random.choice((1, 1, 2))))
+        sale = catalogue[0]
+        if sale not in picked and random.random() < 0.5:
+            picked[0] = sale
+        return picked
+
     def post_order(self, body: dict[str, Any], key: str, attempts: int = 15) -> str | None:
         for _ in range(attempts):
             with self.call(
                 "POST",
                 "/orders",
-                "POST /orders",
+                "/orders",
                 expected=(201, 409),
                 json=body,
                 headers={"Idempotency-Key": key},
@@ -182,7 +194,7 @@ class Shopper(ShopUser):
         deadline = sent_at + WATCH_TIMEOUT_S
         while time.monotonic() < deadline:
             time.sleep(WATCH_INTERVAL_S)
-            with self.call("GET", f"/orders/{order_id}", "GET /orders/{id}") as response:
+            with self.call("GET", f"/orders/{order_id}", "/orders/{id}") as response:
                 status = _json(response).get("status")
             if status in FINAL:
                 self.shop.ledger.observed[order_id] = (status, time.monotonic() - sent_at)
@@ -191,9 +203,7 @@ class Shopper(ShopUser):
 
     def cancel(self, order_id: str) -> None:
         self.shop.ledger.cancel_requests += 1
-        self.call_quietly(
-            "DELETE", f"/orders/{order_id}", "DELETE /orders/{id}", expected=(200, 409)
-        )
+        self.call_quietly("DELETE", f"/orders/{order_id}", "/orders/{id}", expected=(200, 409))
 
 
 class Admin(ShopUser):
@@ -208,7 +218,7 @@ class Admin(ShopUser):
     @task(3)
     def restock(self) -> None:
         product = random.choice(self.shop.fixtures.products)
-        with self.call("GET", f"/products/{product.id}", "GET /products/{id}") as response:
+        with self.call("GET", f"/products/{product.id}", "/products/{id}") as response:
             current = _json(response)
         if "version" not in current:
             return
@@ -216,7 +226,7 @@ class Admin(ShopUser):
         with self.call(
             "PUT",
             f"/products/{product.id}",
-            "PUT /products/{id}",
+            "/products/{id}",
             expected=(200, 409),
             json={"stock": int(current["stock"]) + added},
             headers={"If-Match": f'"{current["version"]}"'},
@@ -228,7 +238,7 @@ class Admin(ShopUser):
 
     @task(1)
     def all_orders(self) -> None:
-        self.call_quietly("GET", "/orders?limit=20", "GET /orders (admin)")
+        self.call_quietly("GET", "/orders?limit=20", "/orders (admin)")
 
 
 USER_CLASSES: list[type[ShopUser]] = [Browser, Shopper, Admin]

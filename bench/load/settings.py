@@ -66,7 +66,7 @@ def parse_duration(text: str) -> int:
 def parser() -> argparse.ArgumentParser:
     env = os.environ.get
     cli = argparse.ArgumentParser(
-        prog="python -m bench.load",
+        prog="PYTHONPATH=bench python -m load",
         description="Locust load test of the shop, then its invariants (docs/load-testing.md).",
     )
     cli.add_argument("--target", default=env("TARGET", "local"), choices=TARGETS)
