@@ -14,7 +14,10 @@ settles, so a check only fails once the saga had its time.
 - one-invoice-per-confirmed-order: an order that was confirmed (`confirmedAt`, kept when
   it is cancelled later) has exactly one invoice, any other order none;
 - one-email-per-outcome: such an order got exactly one confirmation e-mail naming it, a
-  rejected one one rejection e-mail, any other none (where the target keeps a mailbox).
+  rejected one one rejection e-mail, any other none (where the target keeps a mailbox);
+- nothing-parked: no message about the run's orders or products waits in a dead-letter
+  queue (every DLQ of `dead_letter_queue_urls`, looked at and left in place, as
+  tests/e2e/test_failure_isolation.py does; on AWS too).
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ class Observation:
     invoices: dict[str, int] | None = None  # order id -> invoices; None: not read yet
     # order id -> Counter of e-mail kinds ("confirmation", "rejection"); None: no mailbox
     emails: dict[str, Counter[str]] | None = None
+    # "<consumer>: <message id> names <id>" per DLQ message about the run; None: not read
+    parked: list[str] | None = None
 
 
 @dataclass
@@ -95,6 +100,8 @@ def evaluate(fixtures: Fixtures, ledger: Ledger, seen: Observation) -> list[Chec
         )
     if seen.emails is not None:
         results.append(_result("one-email-per-outcome", len(orders), email_problems(seen)))
+    if seen.parked is not None:
+        results.append(_result("nothing-parked", len(orders), seen.parked))
     return results
 
 
@@ -169,10 +176,11 @@ def email_problems(seen: Observation) -> list[str]:
 class Observer:
     """Reads the state of the run's orders, products, invoices and e-mails."""
 
-    def __init__(self, endpoints: Endpoints, fixtures: Fixtures) -> None:
+    def __init__(self, endpoints: Endpoints, fixtures: Fixtures, sqs: Any = None) -> None:
         self.endpoints = endpoints
         self.fixtures = fixtures
         self.session = requests.Session()
+        self.sqs = sqs
 
     def _get(self, path: str, account: Account, **params: Any) -> Any:
         response = self.session.get(
@@ -236,6 +244,40 @@ class Observer:
                     counted[order_id][kind] += 1
         return counted
 
+    def parked(self, orders: dict[str, dict[str, Any]]) -> list[str] | None:
+        queues = self.endpoints.raw.get("dead_letter_queue_urls")
+        if self.sqs is None or not isinstance(queues, dict):
+            return None
+        ours = set(orders) | {product.id for product in self.fixtures.products}
+        found = []
+        for consumer, url in sorted(queues.items()):
+            for message_id, body in peek(self.sqs, str(url)):
+                named = next((i for i in ours if i in body), None)
+                if named:
+                    found.append(f"{consumer}: message {message_id} names {named}")
+        return found
+
+
+def peek(sqs: Any, queue_url: str, limit: int = 2000) -> list[tuple[str, str]]:
+    """Every message of a queue (up to `limit`), made visible again at once."""
+    seen: dict[str, str] = {}
+    receipts: list[str] = []
+    try:
+        while len(seen) < limit and (
+            batch := sqs.receive_message(
+                QueueUrl=queue_url, MaxNumberOfMessages=10, VisibilityTimeout=30, WaitTimeSeconds=0
+            ).get("Messages", [])
+        ):
+            for message in batch:
+                receipts.append(message["ReceiptHandle"])
+                seen[message["MessageId"]] = message.get("Body", "")
+    finally:
+        for receipt in receipts:
+            sqs.change_message_visibility(
+                QueueUrl=queue_url, ReceiptHandle=receipt, VisibilityTimeout=0
+            )
+    return list(seen.items())
+
 
 def settle(
     observer: Observer,
@@ -262,6 +304,7 @@ def settle(
             if not complete:
                 seen.invoices = observer.invoices(orders)
                 seen.emails = observer.emails(orders)
-                results = evaluate(fixtures, ledger, seen)
+            seen.parked = observer.parked(orders)
+            results = evaluate(fixtures, ledger, seen)
             return results, seen, clock() - started
         sleep(2.0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 import boto3
@@ -86,7 +87,7 @@ def run(settings: Settings, endpoints: Endpoints) -> int:
         stock=settings.stock,
     )
     try:
-        return _measure_and_check(settings, endpoints, fixtures, stamp)
+        return _measure_and_check(settings, endpoints, fixtures, stamp, client)
     finally:
         if not settings.keep_data:
             for problem in clean_up(endpoints, client, session, fixtures):
@@ -94,7 +95,11 @@ def run(settings: Settings, endpoints: Endpoints) -> int:
 
 
 def _measure_and_check(
-    settings: Settings, endpoints: Endpoints, fixtures: Fixtures, stamp: str
+    settings: Settings,
+    endpoints: Endpoints,
+    fixtures: Fixtures,
+    stamp: str,
+    client: Callable[[str], Any],
 ) -> int:
     ledger = Ledger()
     ShopUser.shop = RunContext(
@@ -127,7 +132,7 @@ def _measure_and_check(
         flush=True,
     )
 
-    observer = checks.Observer(endpoints, fixtures)
+    observer = checks.Observer(endpoints, fixtures, sqs=client("sqs"))
     results, seen, drained = checks.settle(observer, fixtures, ledger, settings.drain_timeout)
     total = environment.stats.total
     failures = [

@@ -14,6 +14,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 TARGETS = ("local", "localstack", "aws")
 AWS_CONFIRMATION = "yes"
+# The stack's WAF admits 600 requests a minute from one source IP (waf_rate_limit_per_ip):
+# a load generator on one machine stays below 10 a second unless told otherwise.
+AWS_DEFAULT_MAX_RPS = 8.0
 _DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?$")
 
 # (default, lowest, highest) of each bound; the highest keeps a typo from becoming a
@@ -73,7 +76,9 @@ def parser() -> argparse.ArgumentParser:
     cli.add_argument("--users", default=env("LOAD_USERS"), help="simulated users (10)")
     cli.add_argument("--spawn-rate", default=env("LOAD_SPAWN_RATE"), help="users started/s (2)")
     cli.add_argument("--run-time", default=env("LOAD_RUN_TIME"), help="e.g. 60, 90s, 5m (60 s)")
-    cli.add_argument("--max-rps", default=env("LOAD_MAX_RPS"), help="requests/s ceiling (20)")
+    cli.add_argument(
+        "--max-rps", default=env("LOAD_MAX_RPS"), help="requests/s ceiling (20; on AWS 8)"
+    )
     cli.add_argument("--customers", default=env("LOAD_CUSTOMERS"), help="accounts signed up (5)")
     cli.add_argument("--products", default=env("LOAD_PRODUCTS"), help="products created (4)")
     cli.add_argument("--stock", default=env("LOAD_STOCK"), help="initial stock of each (40)")
@@ -105,6 +110,8 @@ def from_arguments(argv: list[str] | None = None) -> Settings:
 
     def bounded(name: str, raw: Any, kind: type[float] | type[int]) -> Any:
         default, lowest, highest = BOUNDS[name]
+        if arguments.target == "aws" and name == "max_rps":
+            default = AWS_DEFAULT_MAX_RPS
         if raw is None or raw == "":
             return kind(default)
         try:

@@ -246,6 +246,14 @@ def test_a_replay_naming_another_order_fails() -> None:
     assert failed(ledger, seen) == {"idempotent-replays": ["key k: o1 then o7"]}
 
 
+def test_a_parked_message_about_the_run_fails() -> None:
+    ledger, seen = healthy()
+    seen.parked = []
+    assert "nothing-parked" not in failed(ledger, seen)
+    seen.parked = ["invoices-generator: message m1 names o1"]
+    assert failed(ledger, seen) == {"nothing-parked": ["invoices-generator: message m1 names o1"]}
+
+
 def test_without_a_mailbox_the_email_check_is_left_out() -> None:
     ledger, seen = healthy()
     seen.emails = None
