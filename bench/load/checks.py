@@ -22,6 +22,8 @@ settles, so a check only fails once the saga had its time.
 
 from __future__ import annotations
 
+import json
+import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -37,6 +39,7 @@ from tests.e2e.mailbox import sent_emails
 
 CONFIRMATION_SUBJECT = "Order confirmed"
 REJECTION_SUBJECT = "We could not accept your order"
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 SHOWN = 10  # problems listed per check; the count is always complete
 
 
@@ -239,15 +242,14 @@ class Observer:
             )
             if kind is None:
                 continue  # the sign-up's verification code
-            for order_id in orders:
-                if order_id in mail.body:
-                    counted[order_id][kind] += 1
+            for order_id in set(UUID.findall(mail.body)) & counted.keys():
+                counted[order_id][kind] += 1
         return counted
 
     def parked(self, orders: dict[str, dict[str, Any]]) -> list[str] | None:
-        queues = self.endpoints.raw.get("dead_letter_queue_urls")
-        if self.sqs is None or not isinstance(queues, dict):
+        if self.sqs is None:
             return None
+        queues = dead_letter_queues(self.endpoints, self.sqs)
         ours = set(orders) | {product.id for product in self.fixtures.products}
         found = []
         for consumer, url in sorted(queues.items()):
@@ -256,6 +258,25 @@ class Observer:
                 if named:
                     found.append(f"{consumer}: message {message_id} names {named}")
         return found
+
+
+def dead_letter_queues(endpoints: Endpoints, sqs: Any) -> dict[str, str]:
+    """The stack's DLQs by consumer: Terraform's `dead_letter_queue_urls` where the target
+    has it (AWS), else the `deadLetterTargetArn` of every queue's RedrivePolicy (the local
+    cloud's endpoints.json does not list them; the emulator holds only this stack)."""
+    listed = endpoints.raw.get("dead_letter_queue_urls")
+    if isinstance(listed, dict):
+        return {str(name): str(url) for name, url in listed.items()}
+    found = {}
+    for url in sqs.list_queues().get("QueueUrls", []):
+        policy = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["RedrivePolicy"])
+        target = json.loads(policy.get("Attributes", {}).get("RedrivePolicy", "{}")).get(
+            "deadLetterTargetArn"
+        )
+        if target:
+            name = target.rsplit(":", 1)[-1]
+            found[name] = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+    return found
 
 
 def peek(sqs: Any, queue_url: str, limit: int = 2000) -> list[tuple[str, str]]:

@@ -67,6 +67,7 @@ def test_a_short_load_run_passes_its_checks(endpoints: Endpoints, tmp_path: Path
         "no-oversell",
         "one-invoice-per-confirmed-order",
         "one-email-per-outcome",
+        "nothing-parked",
         "error-rate",
     }
     names = {row["name"] for row in summary["endpoints"]}
