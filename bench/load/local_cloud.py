@@ -96,6 +96,7 @@ class ResourceSampler(threading.Thread):
         self._stop_event = threading.Event()
         self._first: dict[tuple[int, float], float] = {}
         self._last: dict[tuple[int, float], float] = {}
+        self._names: dict[tuple[int, float], str] = {}
         self.peak_rss_bytes = 0
         self.peak_cores = 0.0
         self.processes_seen = 0
@@ -128,6 +129,7 @@ class ResourceSampler(threading.Thread):
             if key not in self._first:
                 # a process born during the run counts from zero, an older one from now
                 self._first[key] = 0.0 if key[1] >= self._wall_start else used
+                self._names[key] = _role(process)
             self._last[key] = used
         self.peak_rss_bytes = max(self.peak_rss_bytes, rss)
 
@@ -161,10 +163,35 @@ class ResourceSampler(threading.Thread):
             "cpu_cores_peak": round(self.peak_cores, 2),
             "rss_mb_peak": round(self.peak_rss_bytes / 2**20, 1),
             "processes": len(self._last),
+            "busiest": self.busiest(),
             "seconds": round(self.elapsed, 1),
             "machine_cores": psutil.cpu_count(),
             "load_generator_cpu_seconds": round(own, 1),
         }
+
+    def busiest(self, count: int = 6) -> list[dict[str, Any]]:
+        """CPU seconds by role (a function's workers add up under its name), largest first:
+        where a local run's time goes (the emulator is one process)."""
+        by_role: dict[str, float] = {}
+        for key, name in self._names.items():
+            by_role[name] = by_role.get(name, 0.0) + self._last[key] - self._first[key]
+        ranked = sorted(by_role.items(), key=lambda item: -item[1])[:count]
+        return [{"role": name, "cpu_seconds": round(seconds, 1)} for name, seconds in ranked]
+
+
+def _role(process: psutil.Process) -> str:
+    """A short name for a local cloud process: the handler a function worker runs
+    (`python -m awslambdaric orders.api.handler`), else the module it runs
+    (`localcloud.emulator_server`), else its executable."""
+    try:
+        arguments = process.cmdline()
+    except psutil.Error:
+        return "?"
+    if "-m" in arguments[:-1]:
+        at = arguments.index("-m") + 1
+        module, rest = arguments[at], arguments[at + 1 :]
+        return rest[0] if module == "awslambdaric" and rest else module
+    return arguments[0].rsplit("/", 1)[-1] if arguments else process.name()
 
 
 def _cpu(process: psutil.Process) -> float:

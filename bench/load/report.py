@@ -124,6 +124,10 @@ def printable(summary: dict[str, Any], checks: list[CheckResult]) -> str:
             f"{cloud['cpu_cores_peak']} peak, {cloud['rss_mb_peak']} MB peak RSS, "
             f"{cloud['processes']} processes"
         )
+        lines.append(
+            "  busiest (CPU s): "
+            + ", ".join(f"{b['role']} {b['cpu_seconds']}" for b in cloud.get("busiest", []))
+        )
     for check in checks:
         mark = "ok  " if check.passed else "FAIL"
         note = f" {check.note}" if check.note else ""
