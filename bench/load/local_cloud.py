@@ -190,8 +190,8 @@ def _role(process: psutil.Process) -> str:
     if "-m" in arguments[:-1]:
         at = arguments.index("-m") + 1
         module, rest = arguments[at], arguments[at + 1 :]
-        return rest[0] if module == "awslambdaric" and rest else module
-    return arguments[0].rsplit("/", 1)[-1] if arguments else process.name()
+        return str(rest[0] if module == "awslambdaric" and rest else module)
+    return str(arguments[0].rsplit("/", 1)[-1] if arguments else process.name())
 
 
 def _cpu(process: psutil.Process) -> float:
