@@ -258,3 +258,25 @@ def test_without_a_mailbox_the_email_check_is_left_out() -> None:
     ledger, seen = healthy()
     seen.emails = None
     assert "one-email-per-outcome" not in [r.name for r in evaluate(FIXTURES, ledger, seen)]
+
+
+def test_the_sampler_counts_the_cpu_and_memory_of_a_process_tree() -> None:
+    import subprocess
+    import sys
+
+    from load.local_cloud import ResourceSampler
+
+    # a parent that starts a busy child: the child is found as a descendant, by its role
+    script = (
+        "import subprocess, sys; subprocess.run([sys.executable, '-c', "
+        "'import time\\nend = time.process_time() + 0.6\\nwhile time.process_time() < end: pass'])"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script])
+    sampler = ResourceSampler([parent.pid], interval_s=0.05)
+    sampler.start()
+    parent.wait(timeout=60)
+    figures = sampler.stop()
+    assert figures["processes"] >= 2
+    assert figures["rss_mb_peak"] > 1
+    assert figures["cpu_seconds"] >= 0.3
+    assert figures["busiest"][0]["cpu_seconds"] >= 0.3
