@@ -32,7 +32,7 @@ def test_a_short_load_run_passes_its_checks(endpoints: Endpoints, tmp_path: Path
         "--spawn-rate",
         "4",
         "--run-time",
-        "8",
+        "6",
         "--max-rps",
         "15",
         "--customers",
