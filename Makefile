@@ -9,7 +9,7 @@ BOOT_PY   := $(shell scripts/find_python.sh)
 TARGET    ?= local
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help venv generate lint unit contracts terraform-check build e2e up deploy-localstack preflight bench test clean
+.PHONY: help venv generate lint unit contracts terraform-check build e2e up deploy-localstack preflight bench load test clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -28,7 +28,7 @@ generate: venv ## generate the event validators from schemas/
 lint: generate ## ruff and mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy functions scripts
+	$(VENV)/bin/mypy functions scripts bench/load
 
 unit: generate ## unit tests (moto) and the local cloud's own tests
 	$(PY) -m pytest -q -n 2 tests/unit tests/localcloud tests/bench
@@ -64,6 +64,10 @@ preflight: venv ## read-only checks of an AWS account before deploying (PREFLIGH
 bench: build ## benchmarks; figures under bench/results/
 	@scripts/install_browser.sh || echo "bench: no Chromium; the console's first load is measured from its module graph"
 	$(PY) scripts/bench.py
+
+# Locally it needs the zips (it starts the local cloud when none answers); on AWS the venv.
+load: $(if $(filter local,$(TARGET)),build,venv) ## Locust load test, then its checks (TARGET=local|aws, LOAD_USERS, LOAD_RUN_TIME, LOAD_MAX_RPS: docs/load-testing.md)
+	TARGET=$(TARGET) PYTHONPATH=bench $(PY) -m load
 
 test: lint unit contracts terraform-check e2e ## everything CI runs
 
