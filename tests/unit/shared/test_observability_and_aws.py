@@ -70,4 +70,5 @@ def test_every_log_line_carries_the_invocations_trace_id_and_cold_start(
     lines = [json.loads(formatter.format(record)) for record in caplog.records]
     working = next(line for line in lines if line.get("message") == "working")
     assert working["xray_trace_id"] == "1-6a2b3c4d-0123456789abcdef01234567"
-    assert "cold_start" in working and working["function_name"]
+    assert "cold_start" in working
+    assert working["function_name"]

@@ -6,8 +6,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import boto3
-from botocore.hooks import HierarchicalEmitter
 import pytest
+from botocore.hooks import HierarchicalEmitter
 
 from shared.contracts import ContractViolation, validate_event
 from shared.events.envelope import build_event

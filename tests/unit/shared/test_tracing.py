@@ -29,15 +29,23 @@ def test_an_xray_header_converts_to_traceparent_and_back() -> None:
 
 
 def test_lambdas_header_with_lineage_and_any_field_order_converts() -> None:
-    header = "Sampled=0;Lineage=1:0a1b2c3d:0;Parent=53995C3F42CD8AD8;Root=1-5759E988-BD862E3FE1BE46A994272793"
+    header = (
+        "Sampled=0;Lineage=1:0a1b2c3d:0;Parent=53995C3F42CD8AD8;"
+        "Root=1-5759E988-BD862E3FE1BE46A994272793"
+    )
 
     assert tracing.xray_header_to_traceparent(header) == TRACEPARENT[:-2] + "00"
 
 
 @pytest.mark.parametrize(
     "header",
-    [None, "", "Root=1-5759e988-bd862e3fe1be46a994272793", "Root=abc;Parent=53995c3f42cd8ad8",
-     "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=0000000000000000;Sampled=1"],
+    [
+        None,
+        "",
+        "Root=1-5759e988-bd862e3fe1be46a994272793",
+        "Root=abc;Parent=53995c3f42cd8ad8",
+        "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=0000000000000000;Sampled=1",
+    ],
 )
 def test_an_unusable_xray_header_gives_no_context(header: str | None) -> None:
     assert tracing.xray_header_to_traceparent(header) is None
@@ -45,12 +53,16 @@ def test_an_unusable_xray_header_gives_no_context(header: str | None) -> None:
 
 @pytest.mark.parametrize(
     "traceparent",
-    [None, "", "00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8",
-     "00-00000000000000000000000000000000-53995c3f42cd8ad8-01",
-     "00-5759e988bd862e3fe1be46a994272793-0000000000000000-01",
-     "ff-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-01",
-     "00-5759E988BD862E3FE1BE46A994272793-53995c3f42cd8ad8-01",
-     "00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-01-extra"],
+    [
+        None,
+        "",
+        "00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8",
+        "00-00000000000000000000000000000000-53995c3f42cd8ad8-01",
+        "00-5759e988bd862e3fe1be46a994272793-0000000000000000-01",
+        "ff-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-01",
+        "00-5759E988BD862E3FE1BE46A994272793-53995c3f42cd8ad8-01",
+        "00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-01-extra",
+    ],
 )
 def test_an_invalid_traceparent_is_ignored_as_w3c_says(traceparent: str | None) -> None:
     assert tracing.traceparent_to_xray_header(traceparent) is None
@@ -143,7 +155,7 @@ def test_the_relay_publishes_each_event_under_its_originating_trace(
     aws.reset_clients()
     sns = aws.sns()
     headers = sent_trace_headers(sns)
-    relay = OutboxRelay(lambda record: product_event())
+    relay = OutboxRelay(lambda _record: product_event())
     relay.publisher = lambda: EventPublisher(events_topic.arn, sns)  # type: ignore[method-assign]
     environment_before = dict(os.environ)
 
@@ -169,7 +181,7 @@ def test_a_consumers_writes_take_each_records_event_trace(
     monkeypatch.setenv(tracing.LAMBDA_TRACE_ENV, RELAY_XRAY)
     other = "00-6a2b3c4d0123456789abcdef01234567-0123456789abcdef-01"
     stored: list[dict[str, Any]] = []
-    consumer = EventConsumer(lambda event: stored.append(tracing.trace_item_attributes()))
+    consumer = EventConsumer(lambda _event: stored.append(tracing.trace_item_attributes()))
     first, second = product_event(), product_event()
     first["traceparent"], second["traceparent"] = TRACEPARENT, other
 
