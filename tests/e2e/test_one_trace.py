@@ -16,6 +16,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -133,11 +134,16 @@ def test_each_orders_journey_is_one_trace_and_no_other_orders(
     roles = {name: role for role, name in endpoints.raw["function_names"].items()}
     buyers = [make_user("customer"), make_user("customer")]
     product = create_product(api, admin, stock=10)
-    sockets = [
-        connect(f"{endpoints.raw['websocket_url']}?token={quote(b.id_token)}", open_timeout=15)
-        for b in buyers
-    ]
-    try:
+    with ExitStack() as stack:
+        sockets = [
+            stack.enter_context(
+                connect(
+                    f"{endpoints.raw['websocket_url']}?token={quote(b.id_token)}",
+                    open_timeout=15,
+                )
+            )
+            for b in buyers
+        ]
         with ThreadPoolExecutor(2) as pool:
             placed = list(pool.map(lambda b: post_order(api, b, product["id"]), buyers))
         orders = [order for order, _ in placed]
@@ -150,9 +156,6 @@ def test_each_orders_journey_is_one_trace_and_no_other_orders(
                 if message.get("type") == "invoice.generated":
                     assert message["orderId"] == order["id"]
                     break
-    finally:
-        for ws in sockets:
-            ws.close()
     for buyer, order in zip(buyers, orders, strict=True):  # the e-mail
         eventually(
             lambda b=buyer, o=order: [
