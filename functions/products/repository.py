@@ -176,7 +176,10 @@ class DynamoDBProductRepository:
                 {
                     "Put": {
                         "TableName": self._table,
-                        "Item": {**product_to_item(product, correlation_id), **trace_item_attributes()},
+                        "Item": {
+                            **product_to_item(product, correlation_id),
+                            **trace_item_attributes(),
+                        },
                         "ConditionExpression": "attribute_not_exists(pk)",
                     }
                 },

@@ -22,7 +22,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from products.repository import Item, product_key
-from shared.tracing import trace_item_attributes, with_trace_update
 from products.stock import (
     ProductsMissing,
     Reservation,
@@ -36,6 +35,7 @@ from products.stock import (
     Trigger,
     WriteConflict,
 )
+from shared.tracing import trace_item_attributes, with_trace_update
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

@@ -18,7 +18,6 @@ import re
 import uuid
 import warnings
 from collections.abc import Callable, Mapping
-from functools import cache
 from typing import Any, TypeVar, cast
 
 from aws_lambda_powertools import Logger, Metrics
