@@ -8,6 +8,7 @@ import pytest
 from runtime_helpers import DeployFunction
 
 from localcloud.invoker import LocalInvoker
+from localcloud.rest_gateway import with_trace_header
 from localcloud.traces import TraceLog, read_trace_log, trace_fields, trace_for
 
 pytest_plugins = ["runtime_fixtures"]
@@ -130,3 +131,16 @@ def test_the_function_gets_its_invocations_trace_and_the_log_records_it(
 @pytest.mark.parametrize("header", ["", "Root=nonsense", "Parent=1;Sampled=1"])
 def test_a_header_without_a_valid_root_is_not_continued(header: str) -> None:
     assert not trace_for({}, header).continued
+
+
+def test_the_rest_gateway_keeps_a_callers_trace_header_else_adds_one() -> None:
+    """API Gateway adds X-Amzn-Trace-Id to a request without one; the response carries
+    the one the function got (localcloud.rest_gateway)."""
+    kept, header = with_trace_header([("X-Amzn-Trace-Id", CALLER), ("Accept", "*/*")])
+    assert header == CALLER
+    assert kept == [("X-Amzn-Trace-Id", CALLER), ("Accept", "*/*")]
+
+    for headers in ([("Accept", "*/*")], [("x-amzn-trace-id", "garbage"), ("Accept", "*/*")]):
+        added, header = with_trace_header(headers)
+        assert trace_fields(header)["Root"].startswith("1-")
+        assert added == [("Accept", "*/*"), ("X-Amzn-Trace-Id", header)]
