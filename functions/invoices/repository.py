@@ -29,6 +29,7 @@ from invoices.domain import (
     Party,
     TaxRate,
 )
+from shared.tracing import trace_item_attributes, with_trace_update
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -227,7 +228,7 @@ class DynamoDBInvoiceRepository:
                         {
                             "Put": {
                                 "TableName": self._table,
-                                "Item": invoice_to_item(invoice),
+                                "Item": {**invoice_to_item(invoice), **trace_item_attributes()},
                                 "ConditionExpression": "attribute_not_exists(pk)",
                             }
                         },
@@ -255,17 +256,18 @@ class DynamoDBInvoiceRepository:
     def mark_issued(self, invoice: Invoice) -> Invoice:
         """PENDING -> ISSUED; a no-op when another delivery already did it."""
         client = self._client
+        values: dict[str, Any] = {
+            ":issued": {"S": InvoiceStatus.ISSUED.value},
+            ":pending": {"S": InvoiceStatus.PENDING.value},
+        }
         with contextlib.suppress(client.exceptions.ConditionalCheckFailedException):
             client.update_item(
                 TableName=self._table,
                 Key=invoice_key(invoice.id),
-                UpdateExpression="SET #status = :issued",
+                UpdateExpression=with_trace_update("SET #status = :issued", values),
                 ConditionExpression="#status = :pending",
                 ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={
-                    ":issued": {"S": InvoiceStatus.ISSUED.value},
-                    ":pending": {"S": InvoiceStatus.PENDING.value},
-                },
+                ExpressionAttributeValues=values,
             )
         return invoice.issued()
 

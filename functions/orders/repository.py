@@ -21,6 +21,7 @@ from orders.items import (
     order_to_item,
 )
 from shared.events.deduplication import DuplicateEvent, cancelled_by_marker
+from shared.tracing import trace_item_attributes
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -60,7 +61,7 @@ class DynamoDBOrderRepository:
     def add(self, order: Order, correlation_id: str | None = None) -> None:
         self._client.put_item(
             TableName=self._table,
-            Item=order_to_item(order, correlation_id),
+            Item={**order_to_item(order, correlation_id), **trace_item_attributes()},
             ConditionExpression="attribute_not_exists(pk)",
         )
 
@@ -77,7 +78,7 @@ class DynamoDBOrderRepository:
         transaction; DuplicateEvent when it already exists."""
         put: dict[str, Any] = {
             "TableName": self._table,
-            "Item": order_to_item(updated, correlation_id),
+            "Item": {**order_to_item(updated, correlation_id), **trace_item_attributes()},
             "ConditionExpression": "version = :expected",
             "ExpressionAttributeValues": {":expected": {"N": str(current.version)}},
         }

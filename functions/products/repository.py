@@ -27,6 +27,7 @@ from products.domain import (
     StaleVersion,
 )
 from products.search import normalize
+from shared.tracing import trace_item_attributes
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -175,7 +176,10 @@ class DynamoDBProductRepository:
                 {
                     "Put": {
                         "TableName": self._table,
-                        "Item": product_to_item(product, correlation_id),
+                        "Item": {
+                            **product_to_item(product, correlation_id),
+                            **trace_item_attributes(),
+                        },
                         "ConditionExpression": "attribute_not_exists(pk)",
                     }
                 },
@@ -189,7 +193,7 @@ class DynamoDBProductRepository:
             {
                 "Put": {
                     "TableName": self._table,
-                    "Item": product_to_item(revised, correlation_id),
+                    "Item": {**product_to_item(revised, correlation_id), **trace_item_attributes()},
                     "ConditionExpression": "version = :expected",
                     "ExpressionAttributeValues": {":expected": {"N": str(current.version)}},
                 }

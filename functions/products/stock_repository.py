@@ -35,6 +35,7 @@ from products.stock import (
     Trigger,
     WriteConflict,
 )
+from shared.tracing import trace_item_attributes, with_trace_update
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -182,25 +183,27 @@ class DynamoDBStockRepository:
         now = released.released_at
         skipped = set(skip)
         restocked = [line for line in released.lines if line.product_id not in skipped]
+        settle_values: dict[str, Any] = {
+            ":released": {"S": ReservationStatus.RELEASED.value},
+            ":reserved": {"S": ReservationStatus.RESERVED.value},
+            ":now": {"S": now},
+            ":expires": {"N": _expiry(now)},
+            ":correlation": {"S": trigger.correlation_id},
+            ":causation": {"S": trigger.event_id},
+        }
         settle: TransactWriteItemTypeDef = {
             "Update": {
                 "TableName": self._table,
                 "Key": reservation_key(released.order_id),
-                "UpdateExpression": (
+                "UpdateExpression": with_trace_update(
                     "SET #status = :released, releasedAt = :now, #updated = :now, "
                     "expiresAt = :expires, lastCorrelationId = :correlation, "
-                    "causationId = :causation"
+                    "causationId = :causation",
+                    settle_values,
                 ),
                 "ConditionExpression": "#status = :reserved",
                 "ExpressionAttributeNames": {"#status": "status", "#updated": "updatedAt"},
-                "ExpressionAttributeValues": {
-                    ":released": {"S": ReservationStatus.RELEASED.value},
-                    ":reserved": {"S": ReservationStatus.RESERVED.value},
-                    ":now": {"S": now},
-                    ":expires": {"N": _expiry(now)},
-                    ":correlation": {"S": trigger.correlation_id},
-                    ":causation": {"S": trigger.event_id},
-                },
+                "ExpressionAttributeValues": settle_values,
             }
         }
         writes = [settle] + [
@@ -249,9 +252,10 @@ class DynamoDBStockRepository:
             "Update": {
                 "TableName": self._table,
                 "Key": product_key(product_id),
-                "UpdateExpression": (
+                "UpdateExpression": with_trace_update(
                     "SET #stock = #stock + :delta, #version = #version + :one, "
-                    "#updated = :now, lastCorrelationId = :correlation"
+                    "#updated = :now, lastCorrelationId = :correlation",
+                    values,
                 ),
                 "ConditionExpression": condition,
                 "ExpressionAttributeNames": _PRODUCT_NAMES,
@@ -294,6 +298,7 @@ def _trigger_attributes(trigger: Trigger) -> dict[str, Any]:
     return {
         "lastCorrelationId": {"S": trigger.correlation_id},
         "causationId": {"S": trigger.event_id},
+        **trace_item_attributes(),
     }
 
 

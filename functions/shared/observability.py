@@ -1,10 +1,14 @@
-"""Powertools Logger, Metrics and Tracer, created once per process, plus correlation ids.
+"""Powertools Logger and Metrics, created once per process, plus correlation ids.
 
 The service name comes from ``POWERTOOLS_SERVICE_NAME``, the namespace from
 ``POWERTOOLS_METRICS_NAMESPACE``, the level from ``POWERTOOLS_LOG_LEVEL``.
 
-The X-Ray SDK behind the Tracer adds ~200 ms to a cold start, so it is only loaded when
-tracing can be recorded: inside Lambda and unless ``POWERTOOLS_TRACE_DISABLED`` is true.
+No Tracer: the AWS X-Ray SDK behind it is in maintenance (end of support 2027-02-25) and
+cost ~0.2x of every cold init. Lambda active tracing records each invocation (with its
+Init and Invocation phases and errors) without it; every log line carries the
+invocation's ``xray_trace_id`` (Logger), plus ``cold_start``, the function and the
+service; metrics record a ``ColdStart`` per new environment; ``shared.tracing`` carries
+the trace across the outbox. See docs/observability.md.
 """
 
 from __future__ import annotations
@@ -14,13 +18,9 @@ import re
 import uuid
 import warnings
 from collections.abc import Callable, Mapping
-from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from aws_lambda_powertools import Logger, Metrics
-
-if TYPE_CHECKING:
-    from aws_lambda_powertools import Tracer
 
 DEFAULT_METRICS_NAMESPACE = "Ecommerce"
 
@@ -38,25 +38,11 @@ _SAFE_CORRELATION_ID = re.compile(r"^[A-Za-z0-9._:/=+-]{1,128}$")
 Handler = TypeVar("Handler", bound=Callable[..., Any])
 
 
-def tracing_enabled() -> bool:
-    disabled = os.environ.get("POWERTOOLS_TRACE_DISABLED", "").lower() in {"1", "true"}
-    return not disabled and "AWS_LAMBDA_FUNCTION_NAME" in os.environ
-
-
-@cache
-def tracer() -> Tracer:
-    """The process-wide Tracer (patches boto3 so every AWS call becomes a subsegment)."""
-    from aws_lambda_powertools import Tracer
-
-    return Tracer()
-
-
 def lambda_handler(handler: Handler) -> Handler:
-    """Wraps a Lambda entry point: Lambda context in every log line (state cleared per
-    invocation, so no key leaks into the next one), metrics flushed, X-Ray when enabled."""
-    wrapped: Callable[..., Any] = metrics.log_metrics(handler)
-    if tracing_enabled():
-        wrapped = tracer().capture_lambda_handler(wrapped)
+    """Wraps a Lambda entry point: Lambda context (cold start, function, request id) and the
+    X-Ray trace id in every log line (state cleared per invocation, so no key leaks into the
+    next one), metrics flushed with a ``ColdStart`` metric on an environment's first call."""
+    wrapped: Callable[..., Any] = metrics.log_metrics(handler, capture_cold_start_metric=True)
     return cast("Handler", logger.inject_lambda_context(wrapped, clear_state=True))
 
 

@@ -10,7 +10,6 @@ libraries a kind of handler is built on, no project code). Prints one JSON line.
 Standard library only.
 """
 
-import os
 import sys
 import time
 
@@ -28,15 +27,11 @@ def baseline() -> None:
 
 
 def observability() -> None:
-    """Powertools' Logger and Metrics, and its Tracer (patching boto3) unless tracing is
-    disabled: what every handler of the project creates."""
+    """Powertools' Logger and Metrics: what every handler of the project creates (no
+    Tracer: Lambda active tracing needs no SDK in the function, docs/observability.md)."""
     from aws_lambda_powertools import Logger, Metrics
 
     Logger(), Metrics()
-    if os.environ.get("POWERTOOLS_TRACE_DISABLED") != "true":
-        from aws_lambda_powertools import Tracer
-
-        Tracer()
 
 
 def observability_floor() -> None:

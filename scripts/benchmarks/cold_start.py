@@ -1,12 +1,14 @@
 """Cold init per handler against the baseline `import boto3; boto3.client("dynamodb")`.
 
 Every run is a fresh interpreter (see sandbox.py and cold_probe.py). The runs are
-interleaved (baseline, then every handler with the X-Ray tracer, then without it, round
-after round), so a machine that slows down affects all figures alike. Reported: the
-median init time (elapsed) and its ratio to the baseline's median; the same in CPU time
-(`cpu_ratio`: init is CPU-bound, and CPU time barely moves when other processes share
-the machine, so it is the steadier figure on a busy host); and the process's wall time
-(interpreter start-up included, which Lambda's Init Duration also counts).
+interleaved (baseline, then every handler "traced" (Lambda's environment with a trace
+header; no tracing SDK is loaded since the X-Ray SDK was dropped), then with
+POWERTOOLS_TRACE_DISABLED, round after round), so a machine that slows down affects all
+figures alike. Reported: the median init time (elapsed) and its ratio to the baseline's
+median; the same in CPU time (`cpu_ratio`: init is CPU-bound, and CPU time barely moves
+when other processes share the machine, so it is the steadier figure on a busy host); and
+the process's wall time (interpreter start-up included, which Lambda's Init Duration also
+counts).
 
 Floors, measured in the same rounds: the baseline plus the libraries a kind of handler
 is built on and nothing of the project (see cold_probe.py). A floor's ratio is the
@@ -30,10 +32,10 @@ from benchmarks.sandbox import baseline_environment, lambda_environment
 PROBE = Path(__file__).with_name("cold_probe.py")
 BASELINE = "baseline: import boto3; boto3.client('dynamodb')"
 FLOORS = {
-    "observability": "baseline + Powertools Logger, Metrics, Tracer (what every handler creates)",
-    "rest-api": "baseline + Powertools REST resolver with validation, Logger, Metrics, Tracer",
+    "observability": "baseline + Powertools Logger, Metrics (what every handler creates)",
+    "rest-api": "baseline + Powertools REST resolver with validation, Logger, Metrics",
     "rest-api-unvalidated": "the rest-api floor without request validation (no pydantic)",
-    "sqs-consumer": "baseline + Powertools SQS batch processor, Logger, Metrics, Tracer",
+    "sqs-consumer": "baseline + Powertools SQS batch processor, Logger, Metrics",
     "sqs-consumer-s3": "the sqs-consumer floor + an S3 client (what invoices-generator adds)",
 }
 

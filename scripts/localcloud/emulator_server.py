@@ -376,6 +376,50 @@ def notify_s3_events_as_s3_does() -> None:
     notifications._get_test_event = test_event
 
 
+def pass_trace_headers_to_sqs() -> None:
+    """SNS passes the publisher's trace header (``X-Amzn-Trace-Id``) to its SQS
+    subscriptions, and SQS keeps a sender's header, as the ``AWSTraceHeader`` system
+    attribute (which a message's own ``MessageSystemAttributes`` override); Lambda links
+    an SQS-triggered invocation to it. moto drops the header: keep it, per request thread
+    (SNS delivers to SQS within the publishing request)."""
+    from moto.sns.responses import SNSResponse
+    from moto.sqs.models import SQSBackend
+    from moto.sqs.responses import SQSResponse
+
+    current = threading.local()
+
+    def keeping_trace_header(action: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        def patched(self: Any) -> Any:
+            current.header = self.headers.get("X-Amzn-Trace-Id")
+            try:
+                return action(self)
+            finally:
+                current.header = None
+
+        return patched
+
+    for response, action in (
+        (SNSResponse, "publish"),
+        (SNSResponse, "publish_batch"),
+        (SQSResponse, "send_message"),
+        (SQSResponse, "send_message_batch"),
+    ):
+        setattr(response, action, keeping_trace_header(getattr(response, action)))
+
+    moto_send_message = SQSBackend.send_message
+
+    def send_message(self: Any, *args: Any, **kwargs: Any) -> Any:
+        header = getattr(current, "header", None)
+        if header and not (kwargs.get("system_attributes") or {}).get("AWSTraceHeader"):
+            kwargs["system_attributes"] = {
+                **(kwargs.get("system_attributes") or {}),
+                "AWSTraceHeader": {"DataType": "String", "StringValue": header},
+            }
+        return moto_send_message(self, *args, **kwargs)
+
+    SQSBackend.send_message = send_message  # type: ignore[method-assign]
+
+
 def main(argv: list[str] | None = None) -> None:
     from localcloud import cognito_emulation
 
@@ -388,6 +432,7 @@ def main(argv: list[str] | None = None) -> None:
     keep_queue_policies_on_other_updates()
     enforce_post_policy_size()
     notify_s3_events_as_s3_does()
+    pass_trace_headers_to_sqs()
     cognito_emulation.install()
     from moto.server import main as moto_main
 

@@ -22,6 +22,9 @@ class InvocationResult:
 
 
 class Invoker(Protocol):
-    """Runs one event through a deployed function and waits for the result."""
+    """Runs one event through a deployed function and waits for the result; a synchronous
+    caller's ``X-Amzn-Trace-Id`` (``trace_header``) is continued, as Lambda does."""
 
-    def invoke(self, function_name: str, event: dict[str, Any]) -> InvocationResult: ...
+    def invoke(
+        self, function_name: str, event: dict[str, Any], trace_header: str | None = None
+    ) -> InvocationResult: ...

@@ -26,6 +26,7 @@ from localcloud.emulator import LOCAL_REGION
 from localcloud.function_logs import ConsoleEcho, LogShipper
 from localcloud.invocation import InvocationResult
 from localcloud.runtime_layer import build_runtime_layer
+from localcloud.traces import TraceLog, trace_for
 from localcloud.workers import FunctionPool, RuntimeSettings, Throttled, Worker, error_document
 
 _log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ class LocalInvoker:
         ship_logs: bool = True,
         runtime_layer: Path | None = None,
         extra_environment: Mapping[str, str] | None = None,
+        trace_log: Path | None = None,
     ) -> None:
         self.deployment = Deployment(endpoint_url, region)
         self.code_store = code_store or CodeStore(endpoint_url=endpoint_url)
@@ -61,6 +63,7 @@ class LocalInvoker:
             runtime_layer=runtime_layer or build_runtime_layer(),
             extra_environment=tuple(sorted((extra_environment or {}).items())),
         )
+        self.trace_log = TraceLog(trace_log) if trace_log else None
         self._echo = ConsoleEcho(console) if echo else None
         self.log_shipper = LogShipper(self.deployment.client("logs")) if ship_logs else None
         self._lock = threading.Lock()
@@ -69,13 +72,20 @@ class LocalInvoker:
         self._closed = False
         atexit.register(self.shutdown)
 
-    def invoke(self, function_name: str, event: dict[str, Any]) -> InvocationResult:
+    def invoke(
+        self, function_name: str, event: dict[str, Any], trace_header: str | None = None
+    ) -> InvocationResult:
+        """Runs ``event`` through the function; ``trace_header`` is a synchronous caller's
+        ``X-Amzn-Trace-Id`` (continued as Lambda does; see ``localcloud.traces``)."""
         started = time.monotonic()
         request_id = str(uuid.uuid4())
         try:
             pool = self._pool(function_name_of(function_name))
             wait_s = pool.spec.timeout_s + self._settings.init_timeout_s
-            return pool.invoke(json.dumps(event).encode(), request_id, wait_s)
+            trace = trace_for(event, trace_header)
+            if self.trace_log:
+                self.trace_log.record(pool.spec.name, request_id, trace)
+            return pool.invoke(json.dumps(event).encode(), request_id, wait_s, trace.header)
         except FunctionNotFoundError:
             error = error_document(
                 "ResourceNotFoundException", f"Function not found: {function_name}"

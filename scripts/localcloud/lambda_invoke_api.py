@@ -100,16 +100,17 @@ class _InvokeHandler(BaseHTTPRequestHandler):
             self._error(HTTPStatus.BAD_REQUEST, "InvalidRequestContentException", "Invalid JSON")
             return
         invocation_type = self.headers.get("X-Amz-Invocation-Type", "RequestResponse")
+        trace_header = self.headers.get("X-Amzn-Trace-Id")  # the caller's trace, continued
         if invocation_type == "DryRun":
             self._send(HTTPStatus.NO_CONTENT, b"")
             return
         if invocation_type == "Event":
             threading.Thread(
-                target=self.invoker.invoke, args=(function, event), daemon=True
+                target=self.invoker.invoke, args=(function, event, trace_header), daemon=True
             ).start()
             self._send(HTTPStatus.ACCEPTED, b"")
             return
-        result = self.invoker.invoke(function, event)
+        result = self.invoker.invoke(function, event, trace_header)
         if result.ok:
             self._send(HTTPStatus.OK, json.dumps(result.payload).encode())
             return

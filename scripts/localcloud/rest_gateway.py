@@ -69,6 +69,7 @@ from localcloud.rest_proxy import (
     proxy_response,
 )
 from localcloud.rest_routes import RouteMatch, RouteTable
+from localcloud.traces import new_root, trace_fields
 
 logger = logging.getLogger("localcloud.rest_gateway")
 
@@ -189,11 +190,18 @@ class RestGateway:
     ) -> HttpResponse:
         """Serve one request; raw_path is the full URL path, percent-encoded."""
         request_id = str(uuid.uuid4())
+        # API Gateway adds a trace header to a request without one, hands it to the
+        # function and answers with it: the caller can find its request's trace
+        headers, trace_header = with_trace_header(headers)
         response = self._serve(
             method, raw_path, query, headers, body, source_ip=source_ip, request_id=request_id
         )
         response.headers.extend(
-            [("x-amzn-RequestId", request_id), ("x-amz-apigw-id", request_id[:16])]
+            [
+                ("x-amzn-RequestId", request_id),
+                ("x-amz-apigw-id", request_id[:16]),
+                ("X-Amzn-Trace-Id", trace_header),
+            ]
         )
         return response
 
@@ -348,6 +356,17 @@ class RestGateway:
         except MalformedProxyResponseError as exc:
             logger.warning("%s: malformed Lambda proxy response: %s", method.function_name, exc)
             return gateway_responses.integration_failure()
+
+
+def with_trace_header(headers: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], str]:
+    """The request headers with a valid ``X-Amzn-Trace-Id`` (the caller's, else a new
+    root), and that header."""
+    for name, value in headers:
+        if name.lower() == "x-amzn-trace-id" and trace_fields(value):
+            return headers, value
+    trace_header = f"Root={new_root()}"
+    kept = [(name, value) for name, value in headers if name.lower() != "x-amzn-trace-id"]
+    return [*kept, ("X-Amzn-Trace-Id", trace_header)], trace_header
 
 
 def _handler_class(gateway: RestGateway) -> type[BaseHTTPRequestHandler]:

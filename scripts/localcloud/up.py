@@ -34,6 +34,8 @@ from localcloud.websocket_gateway import WebSocketGateway
 ROOT = Path(__file__).resolve().parents[2]
 STATE_DIR = ROOT / ".local"
 ENDPOINTS_FILE = STATE_DIR / "endpoints.json"
+TRACE_LOG = STATE_DIR / "traces.jsonl"
+"""Every invocation's trace (localcloud.traces), one JSON line each."""
 SCHEDULE_CAP_S = float(os.environ.get("LOCALCLOUD_SCHEDULE_CAP_SECONDS", "5"))
 """EventBridge schedules fire at their rate or this often, whichever is sooner, so that
 scheduled work (e.g. the import timeout sweep) shows within seconds locally."""
@@ -103,7 +105,10 @@ class LocalCloud:
         outputs = terraform.outputs()
 
         with self._step("Lambda runtime and front doors"):
-            invoker = LocalInvoker(moto.endpoint_url, outputs.get("region", LOCAL_REGION))
+            TRACE_LOG.unlink(missing_ok=True)  # this run's invocations only
+            invoker = LocalInvoker(
+                moto.endpoint_url, outputs.get("region", LOCAL_REGION), trace_log=TRACE_LOG
+            )
             self._stack.callback(invoker.shutdown)
             # The emulator runs Cognito's triggers through the runtime's Invoke API.
             invoke_api = LambdaInvokeApi(invoker).start()
@@ -148,6 +153,7 @@ class LocalCloud:
             "websocket_connections_table_name": outputs["websocket_connections_table_name"],
             "function_names": outputs["function_names"],
             "web_url": console.url,
+            "trace_log": str(TRACE_LOG),
             "pids": {"emulator": moto.pid, "runtime": os.getpid()},
         }
         console.configure(

@@ -11,7 +11,6 @@ import contextlib
 import json
 import math
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -62,12 +61,6 @@ class RuntimeSettings:
 def new_log_stream_name() -> str:
     """Lambda's log stream naming: `2024/05/01/[$LATEST]<32 hex digits>`."""
     return f"{datetime.now(UTC):%Y/%m/%d}/[$LATEST]{uuid.uuid4().hex}"
-
-
-def new_trace_id() -> str:
-    """An X-Ray trace header like Lambda passes (not sampled: nothing is sent)."""
-    root = f"1-{int(time.time()):08x}-{secrets.token_hex(12)}"
-    return f"Root={root};Parent={secrets.token_hex(8)};Sampled=0;Lineage=1:{secrets.token_hex(4)}:0"
 
 
 def error_document(error_type: str, message: str) -> dict[str, Any]:
@@ -154,13 +147,14 @@ class Worker:
     def alive(self) -> bool:
         return self._process.poll() is None and self._init_error is None
 
-    def invoke(self, event: bytes, request_id: str) -> InvocationResult:
+    def invoke(self, event: bytes, request_id: str, trace_header: str) -> InvocationResult:
+        """Runs one event; ``trace_header`` is its ``Lambda-Runtime-Trace-Id``."""
         invocation = Invocation(
             request_id=request_id,
             event=event,
             function_arn=self.spec.arn,
             timeout_s=float(self.spec.timeout_s),
-            trace_id=new_trace_id(),
+            trace_id=trace_header,
         )
         started = time.monotonic()
         cold = self._init_duration_ms is None
@@ -312,10 +306,12 @@ class FunctionPool:
         self._closed = False
         self._all: set[Worker] = set()
 
-    def invoke(self, event: bytes, request_id: str, wait_s: float) -> InvocationResult:
+    def invoke(
+        self, event: bytes, request_id: str, wait_s: float, trace_header: str
+    ) -> InvocationResult:
         worker = self._acquire(wait_s)
         try:
-            return worker.invoke(event, request_id)
+            return worker.invoke(event, request_id, trace_header)
         finally:
             self._release(worker)
 

@@ -71,7 +71,12 @@ class FakeInvoker:
         with self._lock:
             return [event for name, event in self.calls if name == function_name]
 
-    def invoke(self, function_name: str, event: dict[str, Any]) -> InvocationResult:
+    def invoke(
+        self,
+        function_name: str,
+        event: dict[str, Any],
+        trace_header: str | None = None,  # noqa: ARG002
+    ) -> InvocationResult:
         event = json.loads(json.dumps(event))
         with self._lock:
             self.calls.append((function_name, event))

@@ -33,7 +33,12 @@ class RecordingInvoker:
             payload=event, error=None, duration_ms=1.0
         )
 
-    def invoke(self, function_name: str, event: dict[str, Any]) -> InvocationResult:
+    def invoke(
+        self,
+        function_name: str,
+        event: dict[str, Any],
+        trace_header: str | None = None,  # noqa: ARG002
+    ) -> InvocationResult:
         self.calls.append((function_name, event))
         return self.answer(event)
 

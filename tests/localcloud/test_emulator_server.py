@@ -247,3 +247,40 @@ def test_a_presigned_post_outside_its_content_length_range_is_refused(
     else:
         assert f"<Code>{code}</Code>" in response.text
         assert stored == 0
+
+
+def _trace_header_sender(client: object, header: str) -> None:
+    """Every call of ``client`` carries ``header`` as X-Amzn-Trace-Id (as botocore sends
+    the invocation's inside Lambda)."""
+
+    def add(params: dict[str, object], **_: object) -> None:
+        params["headers"]["X-Amzn-Trace-Id"] = header  # type: ignore[index]
+
+    client.meta.events.register("before-call", add)  # type: ignore[attr-defined]
+
+
+@pytest.mark.usefixtures("aws_env")
+def test_sns_passes_the_publishers_trace_header_to_sqs_as_awstraceheader() -> None:
+    """SNS hands the publisher's trace header to its SQS subscriptions; Lambda links the
+    consumer's trace to it. A message sent directly keeps its sender's header too."""
+    header = "Root=1-6a2b3c4d-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1"
+    sns, sqs = boto3.client("sns"), boto3.client("sqs")
+    _trace_header_sender(sns, header)
+    topic = sns.create_topic(Name=f"t-{uuid.uuid4().hex[:8]}")["TopicArn"]
+    url = sqs.create_queue(QueueName=f"q-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]
+    sns.subscribe(
+        TopicArn=topic,
+        Protocol="sqs",
+        Endpoint=arn["QueueArn"],
+        Attributes={"RawMessageDelivery": "true"},
+    )
+
+    sns.publish(TopicArn=topic, Message="{}")
+    boto3.client("sqs").send_message(QueueUrl=url, MessageBody="untraced")
+
+    messages = sqs.receive_message(
+        QueueUrl=url, MaxNumberOfMessages=10, MessageSystemAttributeNames=["AWSTraceHeader"]
+    )["Messages"]
+    by_body = {m["Body"]: m.get("Attributes", {}).get("AWSTraceHeader") for m in messages}
+    assert by_body == {"{}": header, "untraced": None}

@@ -21,7 +21,12 @@ class RecordingInvoker:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.called = threading.Event()
 
-    def invoke(self, function_name: str, event: dict[str, Any]) -> InvocationResult:
+    def invoke(
+        self,
+        function_name: str,
+        event: dict[str, Any],
+        trace_header: str | None = None,  # noqa: ARG002
+    ) -> InvocationResult:
         self.calls.append((function_name, event))
         self.called.set()
         return InvocationResult({"ok": True}, None, 1.0)

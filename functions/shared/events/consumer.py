@@ -33,6 +33,7 @@ from shared.contracts import ContractViolation, validate_event
 from shared.events.envelope import Event
 from shared.json_text import parse_json
 from shared.observability import logger, metrics, set_correlation_id
+from shared.tracing import set_event_traceparent
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
@@ -111,21 +112,27 @@ class EventConsumer:
     def __call__(
         self, event: Mapping[str, Any], context: LambdaContext | None = None
     ) -> PartialItemFailureResponse:
-        return process_partial_response(
-            event=dict(event),
-            record_handler=self.process_record,
-            processor=self._processor,
-            context=context,
-        )
+        try:
+            return process_partial_response(
+                event=dict(event),
+                record_handler=self.process_record,
+                processor=self._processor,
+                context=context,
+            )
+        finally:
+            set_event_traceparent(None)  # the next invocation starts from its own trace
 
     def process_record(self, record: SQSRecord) -> None:
         set_correlation_id(None)
+        set_event_traceparent(None)
         try:
             event = parse_event(record.body)
         except RejectedMessage as rejected:
             self._reject(record, rejected)
             return
         set_correlation_id(str(event["correlationid"]))
+        # what this record's writes store for the outbox: the event's trace, not the batch's
+        set_event_traceparent(event.get("traceparent"))
         logger.debug("Handling event", event_id=event["id"], event_type=event["type"])
         self._deduplicator.run_once(event, self._handle)
 

@@ -5,6 +5,11 @@ into the event it stands for (through the service's own mapping) and publishes i
 validated, to the service's topic. Records are published one by one; a record that
 cannot be published is a partial batch failure, so Lambda retries from it (later
 records may be announced twice, with the same event ids: consumers deduplicate by id).
+
+A stream carries no trace header, so the write stores its trace context on the item
+(``shared.tracing.TRACEPARENT_ATTRIBUTE``); the relay puts it in the event
+(``traceparent``) and the publisher sends the event under that trace, record by record:
+each event continues the trace of the request or event that caused it, not the relay's.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from aws_lambda_powertools.utilities.batch import (
 
 from shared.events.publisher import EventPublisher
 from shared.observability import logger, metrics, set_correlation_id
+from shared.tracing import traceparent_of_image
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
@@ -46,6 +52,9 @@ class OutboxRelay:
         event = self.event_for_record(record.raw_event)
         if event is None:
             return
+        traceparent = traceparent_of_image(record.raw_event["dynamodb"].get("NewImage"))
+        if traceparent:
+            event = {**event, "traceparent": traceparent}
         set_correlation_id(event["correlationid"])
         self.publisher().publish(event)
         # debug, not info: a log line per record costs more than the publish itself

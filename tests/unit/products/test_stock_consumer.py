@@ -192,3 +192,32 @@ def test_a_failing_record_is_retried_alone(
     assert response == {"batchItemFailures": [{"itemIdentifier": "msg-0"}]}
     assert (shop.status_of(contended), shop.status_of(fine)) == (None, "RESERVED")
     assert parked(dlq_url) == []
+
+
+def test_each_reservation_carries_its_orders_trace_for_the_outbox(
+    shop: Shop,
+    dlq_url: str,  # noqa: ARG001 (in its mock)
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One batch, two orders of two traces: each reservation and stock change stores the
+    trace context of the event that caused it (not the batch invocation's), so the relay
+    publishes StockReserved in the order's own trace."""
+    monkeypatch.setenv(
+        "_X_AMZN_TRACE_ID",
+        "Root=1-6a000001-111111111111111111111111;Parent=2222222222222222;Sampled=1",
+    )
+    mug, cup = shop.add_product(stock=5), shop.add_product(stock=5)
+    first, second = (
+        order_placed(str(uuid.uuid4()), (mug, 1)),
+        order_placed(str(uuid.uuid4()), (cup, 1)),
+    )
+    first["traceparent"] = "00-6a2b3c4d0123456789abcdef01234567-53995c3f42cd8ad8-01"
+    second["traceparent"] = "00-6a2b3c4e0123456789abcdef01234567-0123456789abcdef-01"
+
+    assert deliver(first, second) == {"batchItemFailures": []}
+
+    for placed, product in ((first, mug), (second, cup)):
+        reservation = shop.reservation(placed["data"]["orderId"])
+        assert reservation is not None
+        assert reservation["lastTraceparent"] == {"S": placed["traceparent"]}
+        assert shop.product(product)["lastTraceparent"] == {"S": placed["traceparent"]}

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import copy
 import json
+from types import SimpleNamespace
 from typing import Any
 
 import boto3
 import pytest
+from botocore.hooks import HierarchicalEmitter
 
 from shared.contracts import ContractViolation, validate_event
 from shared.events.envelope import build_event
@@ -33,6 +35,7 @@ class RecordingSns:
     """Stands in for the SNS client: records calls, fails the entries it is told to."""
 
     def __init__(self, failing_entries: frozenset[str] = frozenset()) -> None:
+        self.meta = SimpleNamespace(events=HierarchicalEmitter())
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.failing_entries = failing_entries
 
