@@ -5,8 +5,9 @@ Subscribed to ``OrderConfirmed.v1``, ``OrderRejected.v1`` (orders topic) and
 ``notifications.messages``; its attachments (the invoice PDF) are read from S3
 (``notifications.attachments``) and the mail goes out as one raw MIME message
 (``notifications.mailer``). Every message is validated against its contract first; a
-violation goes to the queue's DLQ (``DLQ_URL``) and is not retried. Each event sends at
-most one mail, whatever SQS does (``notifications.send_once``).
+violation goes to the DLQ of the queue it came from (``DEAD_LETTER_QUEUES``, see
+``shared.events.consumer``) and is not retried. Each event sends at most one mail,
+whatever SQS does (``notifications.send_once``).
 
 Environment: ``SENDER_EMAIL`` (a verified SES identity, optionally ``Name <address>``),
 ``NOTIFICATIONS_TABLE_NAME``, ``INVOICE_URL_TEMPLATE`` (``$invoiceId``, ``$orderId``),

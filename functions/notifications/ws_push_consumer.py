@@ -9,7 +9,7 @@ once; nobody else receives it. Each event is pushed once per consumer
 connections simply misses the push (the REST API has the state).
 
 Environment: ``CONNECTIONS_TABLE_NAME``, ``CONNECTIONS_ENDPOINT_URL`` (see
-``notifications.pusher``), ``DLQ_URL``.
+``notifications.pusher``), ``DEAD_LETTER_QUEUES`` (see ``shared.events.consumer``).
 """
 
 from __future__ import annotations

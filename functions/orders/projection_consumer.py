@@ -12,10 +12,10 @@ import os
 from functools import cache
 
 from orders.catalog import DynamoDBCatalog, ProductChange, ProductGone, ProductSeen
-from orders.domain import Money
 from shared import aws
 from shared.events.consumer import EventConsumer
 from shared.events.envelope import Event, event_type
+from shared.money import Money
 from shared.observability import lambda_handler, logger, metrics
 
 TABLE_ENV = "ORDERS_TABLE_NAME"
@@ -37,7 +37,7 @@ def product_change(event: Event) -> ProductChange | None:
             version=data["version"],
             sku=data["sku"],
             name=data["name"],
-            price=Money(data["price"]["amount"], data["price"]["currency"]),
+            price=Money.from_json(data["price"]),
             changed_at=data["updatedAt"],
         )
     if event["type"] == PRODUCT_DELETED:

@@ -2,7 +2,8 @@
 
 Subscribed to the orders topic for ``OrderPlaced.v1`` (reserve the order's lines, all or
 none) and ``OrderCancelled.v1`` (release them). Every message is validated against its
-contract first; a violation goes to the queue's DLQ (``DLQ_URL``) and is not retried.
+contract first; a violation goes to the DLQ of the queue it came from
+(``DEAD_LETTER_QUEUES``, see ``shared.events.consumer``) and is not retried.
 
 No per-event-id deduplication is needed: each order has exactly one reservation item,
 written conditionally in the same transaction as the stock it takes, so a redelivered,

@@ -13,8 +13,8 @@ import pytest
 
 from orders import api, idempotency, projection_consumer, stock_consumer, stream_publisher
 from orders.catalog import DynamoDBCatalog, ProductSeen
-from orders.domain import Money
 from shared import aws
+from shared.money import Money
 from tests.unit.helpers import (
     HttpResponse,
     cognito_claims,
