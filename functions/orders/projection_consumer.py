@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from orders.catalog import DynamoDBCatalog, ProductChange, ProductGone, ProductSeen
 from shared import aws
@@ -17,6 +18,10 @@ from shared.events.consumer import EventConsumer
 from shared.events.envelope import Event, event_type
 from shared.money import Money
 from shared.observability import lambda_handler, logger, metrics
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 TABLE_ENV = "ORDERS_TABLE_NAME"
 PRODUCT_CREATED = event_type("products", "ProductCreated")
@@ -62,4 +67,11 @@ def on_event(event: Event) -> None:
         logger.info("Stale product event ignored", product_id=change.product_id)
 
 
-handler = lambda_handler(EventConsumer(on_event))
+@cache
+def consumer() -> EventConsumer:
+    return EventConsumer(on_event)
+
+
+@lambda_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return consumer()(event, context)

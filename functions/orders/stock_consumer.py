@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from orders.catalog import DynamoDBCatalog
 from orders.domain import RejectionReason
@@ -21,6 +22,10 @@ from shared.events.consumer import EventConsumer
 from shared.events.deduplication import DynamoDBDeduplicator
 from shared.events.envelope import Event, event_type
 from shared.observability import lambda_handler, logger, metrics
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 TABLE_ENV = "ORDERS_TABLE_NAME"
 CONSUMER = "orders-stock-results"
@@ -67,10 +72,11 @@ def on_event(event: Event) -> None:
         metrics.add_metric(name=f"Orders{order.status.value.title()}", unit="Count", value=1)
 
 
-def on_event_once(event: Event) -> None:
-    """``on_event`` unless this event id was already applied (the deduplicator is built on
-    first use: it reads the table name from the environment)."""
-    deduplicator().run_once(event, on_event)
+@cache
+def consumer() -> EventConsumer:
+    return EventConsumer(on_event, deduplicator=deduplicator())
 
 
-handler = lambda_handler(EventConsumer(on_event_once))
+@lambda_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return consumer()(event, context)

@@ -89,9 +89,18 @@ def parse_event(body: str) -> Event:
 
 
 class EventConsumer:
-    """The Lambda handler of one SQS consumer queue::
+    """The Lambda handler of one SQS consumer queue. Every consumer module wires it the
+    same way: built on first use (it may read the environment, e.g. a deduplicator's
+    table), kept for the container's life, behind ``shared.observability.lambda_handler``::
 
-    handler = lambda_handler(EventConsumer(on_event))  # shared.observability
+        @cache
+        def consumer() -> EventConsumer:
+            return EventConsumer(on_event, deduplicator=...)  # deduplicator: optional
+
+
+        @lambda_handler
+        def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+            return consumer()(event, context)
     """
 
     def __init__(

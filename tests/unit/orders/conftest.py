@@ -35,8 +35,10 @@ def reset_orders_caches() -> None:
         idempotency.persistence,
         idempotency._idempotent_call,
         projection_consumer.catalog,
+        projection_consumer.consumer,
         stock_consumer.service,
         stock_consumer.deduplicator,
+        stock_consumer.consumer,
         stream_publisher.publisher,
     ):
         cached.cache_clear()
