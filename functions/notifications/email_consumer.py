@@ -7,7 +7,7 @@ Subscribed to ``OrderConfirmed.v1``, ``OrderRejected.v1`` (orders topic) and
 (``notifications.mailer``). Every message is validated against its contract first; a
 violation goes to the DLQ of the queue it came from (``DEAD_LETTER_QUEUES``, see
 ``shared.events.consumer``) and is not retried. Each event sends at most one mail,
-whatever SQS does (``notifications.send_once``).
+whatever SQS does (``notifications.send_once``: Powertools Idempotency).
 
 Environment: ``SENDER_EMAIL`` (a verified SES identity, optionally ``Name <address>``),
 ``NOTIFICATIONS_TABLE_NAME``, ``INVOICE_URL_TEMPLATE`` (``$invoiceId``, ``$orderId``),
@@ -81,10 +81,16 @@ def on_event(event: Event) -> None:
 
 
 @cache
+def send_once() -> SendOnce:
+    return SendOnce(os.environ[TABLE_ENV], CONSUMER, client=aws.dynamodb())
+
+
+@cache
 def consumer() -> EventConsumer:
-    return EventConsumer(on_event, deduplicator=SendOnce(os.environ[TABLE_ENV], CONSUMER))
+    return EventConsumer(on_event, deduplicator=send_once())
 
 
 @lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    send_once().register_lambda_context(context)
     return consumer()(event, context)
