@@ -58,8 +58,8 @@ class EventInFlight(Exception):
         super().__init__(f"event {event_id} is being handled by another delivery")
 
 
-def _duplicate_skipped(response: Any, record: DataRecord) -> Any:
-    logger.info("Duplicate event skipped", idempotency_key=record.idempotency_key)
+def _duplicate_skipped(response: Any, idempotent_data: DataRecord) -> Any:
+    logger.info("Duplicate event skipped", idempotency_key=idempotent_data.idempotency_key)
     metrics.add_metric(name="DuplicateEvents", unit="Count", value=1)
     return response
 
