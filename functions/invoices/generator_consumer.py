@@ -14,7 +14,6 @@ stream, never from here.
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING, Any
 
 from invoices import config
 from invoices.domain import ConfirmedOrder, InvoiceLine, Party
@@ -23,14 +22,10 @@ from invoices.repository import DynamoDBInvoiceRepository
 from invoices.service import InvoiceService, InvoicingPolicy
 from invoices.storage import S3InvoiceStore, s3_client
 from shared import aws
-from shared.events.consumer import EventConsumer
+from shared.events.consumer import EventConsumer, consumer_handler
 from shared.events.envelope import Event, event_type
 from shared.money import Money
-from shared.observability import lambda_handler, logger, metrics
-
-if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-    from aws_lambda_powertools.utilities.typing import LambdaContext
+from shared.observability import logger, metrics
 
 ORDER_CONFIRMED = event_type("orders", "OrderConfirmed")
 
@@ -98,6 +93,4 @@ def consumer() -> EventConsumer:
     return EventConsumer(on_event)
 
 
-@lambda_handler
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return consumer()(event, context)
+handler = consumer_handler(consumer)

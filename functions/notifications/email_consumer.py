@@ -18,20 +18,15 @@ from __future__ import annotations
 
 import os
 from functools import cache
-from typing import TYPE_CHECKING, Any
 
 from notifications.attachments import S3Attachments
 from notifications.mailer import SesMailer
 from notifications.messages import Settings, email_for
 from notifications.send_once import SendOnce
 from shared import aws
-from shared.events.consumer import EventConsumer
+from shared.events.consumer import EventConsumer, consumer_handler
 from shared.events.envelope import Event
-from shared.observability import lambda_handler, logger, metrics
-
-if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-    from aws_lambda_powertools.utilities.typing import LambdaContext
+from shared.observability import logger, metrics
 
 TABLE_ENV = "NOTIFICATIONS_TABLE_NAME"
 SENDER_ENV = "SENDER_EMAIL"
@@ -90,7 +85,4 @@ def consumer() -> EventConsumer:
     return EventConsumer(on_event, deduplicator=send_once())
 
 
-@lambda_handler
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    send_once().register_lambda_context(context)
-    return consumer()(event, context)
+handler = consumer_handler(consumer)

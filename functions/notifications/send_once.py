@@ -66,9 +66,9 @@ def _duplicate_skipped(response: Any, idempotent_data: DataRecord) -> Any:
 
 class SendOnce:
     """A ``shared.events.consumer.Deduplicator`` for side effects outside DynamoDB, on
-    Powertools Idempotency. Register each invocation's context
-    (:meth:`register_lambda_context`): without it a dead claim would hold until its
-    record expires."""
+    Powertools Idempotency. Each invocation's context must be registered
+    (:meth:`register_lambda_context`; ``EventConsumer`` does it): without it a dead claim
+    would hold until its record expires."""
 
     def __init__(self, table_name: str, consumer: str, *, client: Any = None) -> None:
         self.config = IdempotencyConfig(

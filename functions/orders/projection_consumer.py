@@ -10,18 +10,13 @@ from __future__ import annotations
 
 import os
 from functools import cache
-from typing import TYPE_CHECKING, Any
 
 from orders.catalog import DynamoDBCatalog, ProductChange, ProductGone, ProductSeen
 from shared import aws
-from shared.events.consumer import EventConsumer
+from shared.events.consumer import EventConsumer, consumer_handler
 from shared.events.envelope import Event, event_type
 from shared.money import Money
-from shared.observability import lambda_handler, logger, metrics
-
-if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-    from aws_lambda_powertools.utilities.typing import LambdaContext
+from shared.observability import logger, metrics
 
 TABLE_ENV = "ORDERS_TABLE_NAME"
 PRODUCT_CREATED = event_type("products", "ProductCreated")
@@ -72,6 +67,4 @@ def consumer() -> EventConsumer:
     return EventConsumer(on_event)
 
 
-@lambda_handler
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return consumer()(event, context)
+handler = consumer_handler(consumer)

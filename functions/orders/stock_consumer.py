@@ -11,21 +11,16 @@ from __future__ import annotations
 
 import os
 from functools import cache
-from typing import TYPE_CHECKING, Any
 
 from orders.catalog import DynamoDBCatalog
 from orders.domain import RejectionReason
 from orders.repository import DynamoDBOrderRepository
 from orders.service import OrderService, StockReservationFailed, StockReserved, StockResult
 from shared import aws
-from shared.events.consumer import EventConsumer
+from shared.events.consumer import EventConsumer, consumer_handler
 from shared.events.deduplication import DynamoDBDeduplicator
 from shared.events.envelope import Event, event_type
-from shared.observability import lambda_handler, logger, metrics
-
-if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-    from aws_lambda_powertools.utilities.typing import LambdaContext
+from shared.observability import logger, metrics
 
 TABLE_ENV = "ORDERS_TABLE_NAME"
 CONSUMER = "orders-stock-results"
@@ -77,6 +72,4 @@ def consumer() -> EventConsumer:
     return EventConsumer(on_event, deduplicator=deduplicator())
 
 
-@lambda_handler
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return consumer()(event, context)
+handler = consumer_handler(consumer)

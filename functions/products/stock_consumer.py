@@ -16,19 +16,15 @@ from __future__ import annotations
 
 import os
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from products.stock import StockLine, Trigger
 from products.stock_repository import DynamoDBStockRepository
 from products.stock_service import StockService
 from shared import aws
-from shared.events.consumer import EventConsumer
+from shared.events.consumer import EventConsumer, consumer_handler
 from shared.events.envelope import Event, event_type
-from shared.observability import lambda_handler, logger, metrics
-
-if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-    from aws_lambda_powertools.utilities.typing import LambdaContext
+from shared.observability import logger, metrics
 
 TABLE_ENV = "PRODUCTS_TABLE_NAME"
 ORDER_PLACED = event_type("orders", "OrderPlaced")
@@ -64,6 +60,4 @@ def consumer() -> EventConsumer:
     return EventConsumer(on_event)
 
 
-@lambda_handler
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return consumer()(event, context)
+handler = consumer_handler(consumer)
