@@ -14,7 +14,7 @@ from uuid import UUID
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from invoices import config
-from invoices.domain import Invoice, Money
+from invoices.domain import Invoice
 from invoices.repository import DynamoDBInvoiceRepository
 from invoices.service import InvoiceService
 from invoices.storage import S3InvoiceStore, s3_client
@@ -48,10 +48,6 @@ def service() -> InvoiceService:
     )
 
 
-def _money(money: Money) -> dict[str, Any]:
-    return {"amount": money.amount, "currency": money.currency}
-
-
 def invoice_json(invoice: Invoice) -> dict[str, Any]:
     download = service().download(invoice)
     return {
@@ -68,15 +64,15 @@ def invoice_json(invoice: Invoice) -> dict[str, Any]:
                 "sku": line.sku,
                 "name": line.name,
                 "quantity": line.quantity,
-                "unitPrice": _money(line.unit_price),
-                "lineTotal": _money(line.line_total),
+                "unitPrice": line.unit_price.to_json(),
+                "lineTotal": line.line_total.to_json(),
             }
             for line in invoice.lines
         ],
-        "subtotal": _money(invoice.subtotal),
+        "subtotal": invoice.subtotal.to_json(),
         "taxRateBasisPoints": invoice.tax_rate.basis_points,
-        "tax": _money(invoice.tax),
-        "total": _money(invoice.total),
+        "tax": invoice.tax.to_json(),
+        "total": invoice.total.to_json(),
         "downloadUrl": download.url,
         "downloadUrlExpiresAt": download.expires_at,
     }

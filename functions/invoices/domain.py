@@ -12,19 +12,17 @@ An invoice is created ``PENDING`` (number claimed, PDF not stored yet) and becom
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from shared.errors import NotFound
+from shared.money import Money
 
 SERVICE = "invoices"
 NUMBER_PREFIX = "INV"
 NUMBER_DIGITS = 6
 BASIS_POINTS_PER_UNIT = 10_000
-
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
 class InvoiceStatus(StrEnum):
@@ -40,25 +38,6 @@ class InvoiceNotFound(NotFound):
 class MixedCurrencies(ValueError):
     def __init__(self, order_id: str) -> None:
         super().__init__(f"order {order_id} mixes currencies: it cannot be invoiced")
-
-
-@dataclass(frozen=True)
-class Money:
-    """An amount in minor units (cents) of an ISO 4217 currency."""
-
-    amount: int
-    currency: str
-
-    def __post_init__(self) -> None:
-        if self.amount < 0:
-            raise ValueError("an amount cannot be negative")
-        if not _CURRENCY.match(self.currency):
-            raise ValueError(f"not an ISO 4217 currency code: {self.currency!r}")
-
-    def __add__(self, other: Money) -> Money:
-        if other.currency != self.currency:
-            raise ValueError(f"cannot add {other.currency} to {self.currency}")
-        return Money(self.amount + other.amount, self.currency)
 
 
 @dataclass(frozen=True)

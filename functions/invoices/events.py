@@ -28,10 +28,6 @@ def event_id_for(invoice_id: str) -> str:
     return str(uuid.uuid5(_EVENT_IDS, f"{INVOICE_GENERATED}:{invoice_id}"))
 
 
-def _money(amount: int, currency: str) -> dict[str, Any]:
-    return {"amount": amount, "currency": currency}
-
-
 def invoice_generated_data(invoice: Invoice) -> dict[str, Any]:
     return {
         "invoiceId": invoice.id,
@@ -39,8 +35,8 @@ def invoice_generated_data(invoice: Invoice) -> dict[str, Any]:
         "orderId": invoice.order_id,
         "customerId": invoice.customer_id,
         "customerEmail": invoice.customer_email,
-        "total": _money(invoice.total.amount, invoice.currency),
-        "tax": _money(invoice.tax.amount, invoice.currency),
+        "total": invoice.total.to_json(),
+        "tax": invoice.tax.to_json(),
         "currency": invoice.currency,
         "bucket": invoice.bucket,
         "key": invoice.key,

@@ -2,7 +2,8 @@
 
 Subscribed to the orders topic for ``OrderConfirmed.v1``: issues the order's invoice (PDF
 in the bucket, metadata in the table). Every message is validated against its contract
-first; a violation goes to the queue's DLQ (``DLQ_URL``) and is not retried.
+first; a violation goes to the DLQ of the queue it came from (``DEAD_LETTER_QUEUES``, see
+``shared.events.consumer``) and is not retried.
 
 No per-event-id deduplication is needed: the order's guard item, written in the same
 transaction as the invoice and its number, makes a second delivery reuse the first
@@ -13,22 +14,18 @@ stream, never from here.
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING, Any
 
 from invoices import config
-from invoices.domain import ConfirmedOrder, InvoiceLine, Money, Party
+from invoices.domain import ConfirmedOrder, InvoiceLine, Party
 from invoices.rendering import render_invoice
 from invoices.repository import DynamoDBInvoiceRepository
 from invoices.service import InvoiceService, InvoicingPolicy
 from invoices.storage import S3InvoiceStore, s3_client
 from shared import aws
-from shared.events.consumer import EventConsumer
+from shared.events.consumer import EventConsumer, consumer_handler
 from shared.events.envelope import Event, event_type
-from shared.observability import lambda_handler, logger, metrics
-
-if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-    from aws_lambda_powertools.utilities.typing import LambdaContext
+from shared.money import Money
+from shared.observability import logger, metrics
 
 ORDER_CONFIRMED = event_type("orders", "OrderConfirmed")
 
@@ -43,10 +40,6 @@ def service() -> InvoiceService:
     # delivery (the API, sharing the service, never loads it).
     store = S3InvoiceStore(s3_client())
     return InvoiceService(repository, store, policy=policy, render=render_invoice)
-
-
-def _money(value: dict[str, Any]) -> Money:
-    return Money(value["amount"], value["currency"])
 
 
 def confirmed_order(event: Event) -> ConfirmedOrder:
@@ -70,8 +63,8 @@ def confirmed_order(event: Event) -> ConfirmedOrder:
                 sku=line["sku"],
                 name=line["name"],
                 quantity=line["quantity"],
-                unit_price=_money(line["unitPrice"]),
-                line_total=_money(line["lineTotal"]),
+                unit_price=Money.from_json(line["unitPrice"]),
+                line_total=Money.from_json(line["lineTotal"]),
             )
             for line in data["lines"]
         ),
@@ -100,6 +93,4 @@ def consumer() -> EventConsumer:
     return EventConsumer(on_event)
 
 
-@lambda_handler
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return consumer()(event, context)
+handler = consumer_handler(consumer)

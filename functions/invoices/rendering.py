@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from invoices.domain import Invoice, InvoiceLine, Party
-from invoices.formatting import format_amount, format_date, format_money
+from invoices.formatting import format_date
 from invoices.pdf import A4, UNPRINTABLE_MARK, Font, Page, PdfDocument
 from shared.observability import logger
 
@@ -167,8 +167,8 @@ def _row(
         page.text(MARGIN + 4, sku_y, text, size=SKU_SIZE, gray=TEXT_GRAY)
         sku_y -= SKU_LEADING
     page.text(QUANTITY_RIGHT, y, str(line.quantity), align_right=True)
-    page.text(UNIT_PRICE_RIGHT, y, format_amount(line.unit_price), align_right=True)
-    page.text(LINE_TOTAL_RIGHT, y, format_amount(line.line_total), align_right=True)
+    page.text(UNIT_PRICE_RIGHT, y, line.unit_price.format_amount(), align_right=True)
+    page.text(LINE_TOTAL_RIGHT, y, line.line_total.format_amount(), align_right=True)
     return y - _row_height(name_lines, sku_lines)
 
 
@@ -179,10 +179,10 @@ def _totals(page: Page, invoice: Invoice, y: float) -> None:
         (f"Tax {invoice.tax_rate.percent}", invoice.tax),
     ):
         page.text(label_x, y, label, align_right=True)
-        page.text(LINE_TOTAL_RIGHT, y, format_money(amount), align_right=True)
+        page.text(LINE_TOTAL_RIGHT, y, str(amount), align_right=True)
         y -= 16
     page.rule(label_x - 120, y + 11, RIGHT, y + 11)
-    total = format_money(invoice.total)
+    total = str(invoice.total)
     page.text(label_x, y - 2, "Total", font=Font.BOLD, size=12, align_right=True)
     page.text(LINE_TOTAL_RIGHT, y - 2, total, font=Font.BOLD, size=12, align_right=True)
 

@@ -20,15 +20,8 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from invoices.domain import (
-    Invoice,
-    InvoiceLine,
-    InvoiceNumber,
-    InvoiceStatus,
-    Money,
-    Party,
-    TaxRate,
-)
+from invoices.domain import Invoice, InvoiceLine, InvoiceNumber, InvoiceStatus, Party, TaxRate
+from shared.money import Money
 from shared.tracing import trace_item_attributes, with_trace_update
 
 if TYPE_CHECKING:
@@ -74,14 +67,6 @@ def is_invoice_item(key: Item) -> bool:
     )
 
 
-def _money(money: Money) -> dict[str, Any]:
-    return {"M": {"amount": {"N": str(money.amount)}, "currency": {"S": money.currency}}}
-
-
-def _money_from(value: Item) -> Money:
-    return Money(int(value["M"]["amount"]["N"]), value["M"]["currency"]["S"])
-
-
 def _optional(value: str | None) -> dict[str, Any]:
     return {"S": value} if value else {"NULL": True}
 
@@ -114,8 +99,8 @@ def _line(line: InvoiceLine) -> dict[str, Any]:
             "sku": {"S": line.sku},
             "name": {"S": line.name},
             "quantity": {"N": str(line.quantity)},
-            "unitPrice": _money(line.unit_price),
-            "lineTotal": _money(line.line_total),
+            "unitPrice": line.unit_price.to_attribute(),
+            "lineTotal": line.line_total.to_attribute(),
         }
     }
 
@@ -127,8 +112,8 @@ def _line_from(value: Item) -> InvoiceLine:
         sku=fields["sku"]["S"],
         name=fields["name"]["S"],
         quantity=int(fields["quantity"]["N"]),
-        unit_price=_money_from(fields["unitPrice"]),
-        line_total=_money_from(fields["lineTotal"]),
+        unit_price=Money.from_attribute(fields["unitPrice"]),
+        line_total=Money.from_attribute(fields["lineTotal"]),
     )
 
 
@@ -146,9 +131,9 @@ def invoice_to_item(invoice: Invoice) -> dict[str, Any]:
         "billTo": _party(invoice.bill_to),
         "lines": {"L": [_line(line) for line in invoice.lines]},
         "taxRateBasisPoints": {"N": str(invoice.tax_rate.basis_points)},
-        "subtotal": _money(invoice.subtotal),
-        "tax": _money(invoice.tax),
-        "total": _money(invoice.total),
+        "subtotal": invoice.subtotal.to_attribute(),
+        "tax": invoice.tax.to_attribute(),
+        "total": invoice.total.to_attribute(),
         "issuedAt": {"S": invoice.issued_at},
         "status": {"S": invoice.status.value},
         "bucket": {"S": invoice.bucket},
@@ -172,9 +157,9 @@ def invoice_from_item(item: Item) -> Invoice:
         bill_to=_party_from(item["billTo"]),
         lines=tuple(_line_from(line) for line in item["lines"]["L"]),
         tax_rate=TaxRate(int(item["taxRateBasisPoints"]["N"])),
-        subtotal=_money_from(item["subtotal"]),
-        tax=_money_from(item["tax"]),
-        total=_money_from(item["total"]),
+        subtotal=Money.from_attribute(item["subtotal"]),
+        tax=Money.from_attribute(item["tax"]),
+        total=Money.from_attribute(item["total"]),
         issued_at=item["issuedAt"]["S"],
         status=InvoiceStatus(item["status"]["S"]),
         bucket=item["bucket"]["S"],

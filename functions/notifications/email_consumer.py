@@ -5,8 +5,9 @@ Subscribed to ``OrderConfirmed.v1``, ``OrderRejected.v1`` (orders topic) and
 ``notifications.messages``; its attachments (the invoice PDF) are read from S3
 (``notifications.attachments``) and the mail goes out as one raw MIME message
 (``notifications.mailer``). Every message is validated against its contract first; a
-violation goes to the queue's DLQ (``DLQ_URL``) and is not retried. Each event sends at
-most one mail, whatever SQS does (``notifications.send_once``).
+violation goes to the DLQ of the queue it came from (``DEAD_LETTER_QUEUES``, see
+``shared.events.consumer``) and is not retried. Each event sends at most one mail,
+whatever SQS does (``notifications.send_once``: Powertools Idempotency).
 
 Environment: ``SENDER_EMAIL`` (a verified SES identity, optionally ``Name <address>``),
 ``NOTIFICATIONS_TABLE_NAME``, ``INVOICE_URL_TEMPLATE`` (``$invoiceId``, ``$orderId``),
@@ -17,20 +18,15 @@ from __future__ import annotations
 
 import os
 from functools import cache
-from typing import TYPE_CHECKING, Any
 
 from notifications.attachments import S3Attachments
 from notifications.mailer import SesMailer
 from notifications.messages import Settings, email_for
 from notifications.send_once import SendOnce
 from shared import aws
-from shared.events.consumer import EventConsumer
+from shared.events.consumer import EventConsumer, consumer_handler
 from shared.events.envelope import Event
-from shared.observability import lambda_handler, logger, metrics
-
-if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-    from aws_lambda_powertools.utilities.typing import LambdaContext
+from shared.observability import logger, metrics
 
 TABLE_ENV = "NOTIFICATIONS_TABLE_NAME"
 SENDER_ENV = "SENDER_EMAIL"
@@ -80,10 +76,13 @@ def on_event(event: Event) -> None:
 
 
 @cache
+def send_once() -> SendOnce:
+    return SendOnce(os.environ[TABLE_ENV], CONSUMER, client=aws.dynamodb())
+
+
+@cache
 def consumer() -> EventConsumer:
-    return EventConsumer(on_event, deduplicator=SendOnce(os.environ[TABLE_ENV], CONSUMER))
+    return EventConsumer(on_event, deduplicator=send_once())
 
 
-@lambda_handler
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return consumer()(event, context)
+handler = consumer_handler(consumer)

@@ -21,14 +21,11 @@ from typing import Any
 
 from notifications.templating import RenderedEmail, render
 from shared.events.envelope import Event, event_type
+from shared.money import Money
 
 INVOICE_GENERATED = event_type("invoices", "InvoiceGenerated")
 ORDER_CONFIRMED = event_type("orders", "OrderConfirmed")
 ORDER_REJECTED = event_type("orders", "OrderRejected")
-
-# ISO 4217 minor units that differ from 2.
-_MINOR_UNITS = {"BHD": 3, "CLP": 0, "ISK": 0, "JOD": 3, "JPY": 0, "KRW": 0, "KWD": 3,
-                "OMR": 3, "TND": 3, "VND": 0}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -58,14 +55,6 @@ class Email:
     reference: str
     """What the mail is about (order id), for logs."""
     attachments: tuple[StoredFile, ...] = ()
-
-
-def format_money(money: Mapping[str, Any]) -> str:
-    """``{"amount": 123456, "currency": "EUR"}`` -> ``"1,234.56 EUR"``."""
-    digits = _MINOR_UNITS.get(money["currency"], 2)
-    whole, fraction = divmod(int(money["amount"]), 10**digits)
-    number = f"{whole:,}" + (f".{fraction:0{digits}d}" if digits else "")
-    return f"{number} {money['currency']}"
 
 
 def describe_reason(reason: Mapping[str, Any]) -> str:
@@ -105,8 +94,8 @@ def order_confirmed(data: Mapping[str, Any], settings: Settings) -> RenderedEmai
             "order_id": data["orderId"],
             "invoice_number": data["invoiceNumber"],
             "issued_on": data["issuedAt"][:10],
-            "tax": format_money(data["tax"]),
-            "total": format_money(data["total"]),
+            "tax": str(Money.from_json(data["tax"])),
+            "total": str(Money.from_json(data["total"])),
             "invoice_url": link,
             "shop_name": settings.shop_name,
         },

@@ -2,40 +2,53 @@
 
 ``shared.events.deduplication.DynamoDBDeduplicator`` writes its marker after the handler
 (or inside the handler's DynamoDB transaction). Sending mail is neither: two concurrent
-deliveries would both find no marker and both send. So this deduplicator **claims** the
-event first, with a lease, and sends only if the claim succeeds:
+deliveries would both find no marker and both send. Powertools Idempotency claims the
+event **before** sending instead, in the notifications table:
 
-1. put the marker ``pk=EVENT#<id>, sk=<consumer>`` as ``CLAIMED`` until now + lease, on
-   condition that no marker exists, or that a previous claim's lease ran out (its Lambda
-   died mid-way);
-2. run the handler (send); if it raises, delete the claim, so a retry can send;
-3. mark the marker ``DONE``.
+1. a conditional put of ``pk=IDEMPOTENCY#email, sk=email#<md5 of the event id>`` as
+   ``INPROGRESS`` until the invocation's deadline (the registered Lambda context's
+   remaining time), on condition that no record exists, or that it expired, or that a
+   previous claim's deadline passed (its Lambda died mid-way);
+2. the send; if it raises, the record is deleted, so a retry sends;
+3. the record becomes ``COMPLETED``, kept ``RETENTION`` (15 days: longer than SQS keeps a
+   message) through the table's TTL attribute ``expiresAt``.
 
-A delivery that finds a ``DONE`` marker is a duplicate: skipped. One that finds a live
-claim raises :class:`EventInFlight`: the message is retried after its visibility
-timeout, by when the claim is ``DONE`` (skip) or expired (send). The lease must outlive
-the function's timeout. Markers expire through the table's TTL (``expiresAt``).
-The one remaining window, a crash after SES accepted the mail but before step 3, sends
-the mail again after the lease: a duplicate is the lesser harm than a lost mail.
+A delivery that finds ``COMPLETED`` is a duplicate: skipped (logged and counted as
+``DuplicateEvents``). One that finds a live claim raises :class:`EventInFlight`: the
+message is retried after its visibility timeout (six times the function's), by when the
+claim is ``COMPLETED`` (skip) or past its deadline (send). The one remaining window, a
+crash after SES accepted the mail but before step 3, sends the mail again after the
+deadline: a duplicate is the lesser harm than a lost mail.
+
+All records share the partition ``IDEMPOTENCY#email`` (Powertools keys a table with a
+sort key that way): two writes per e-mail, far below one partition's 1,000 writes/s.
 """
 
 from __future__ import annotations
 
-import contextlib
-import time
-import uuid
 from collections.abc import Callable
-from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+)
 
 from shared.events.consumer import EventHandler
-from shared.events.deduplication import DEFAULT_RETENTION, MARKER_PREFIX, TTL_ATTRIBUTE
+from shared.events.deduplication import DEFAULT_RETENTION, TTL_ATTRIBUTE
 from shared.events.envelope import Event
 from shared.observability import logger, metrics
 
-CLAIMED = "CLAIMED"
-DONE = "DONE"
-DEFAULT_LEASE = timedelta(minutes=2)
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+PARTITION_PREFIX = "IDEMPOTENCY#"
+RETENTION = DEFAULT_RETENTION
 
 
 class EventInFlight(Exception):
@@ -45,98 +58,51 @@ class EventInFlight(Exception):
         super().__init__(f"event {event_id} is being handled by another delivery")
 
 
+def _duplicate_skipped(response: Any, idempotent_data: DataRecord) -> Any:
+    logger.info("Duplicate event skipped", idempotency_key=idempotent_data.idempotency_key)
+    metrics.add_metric(name="DuplicateEvents", unit="Count", value=1)
+    return response
+
+
 class SendOnce:
-    """A ``shared.events.consumer.Deduplicator`` for side effects outside DynamoDB."""
+    """A ``shared.events.consumer.Deduplicator`` for side effects outside DynamoDB, on
+    Powertools Idempotency. Each invocation's context must be registered
+    (:meth:`register_lambda_context`; ``EventConsumer`` does it): without it a dead claim
+    would hold until its record expires."""
 
-    def __init__(
-        self,
-        table_name: str,
-        consumer: str,
-        *,
-        client: Any = None,
-        lease: timedelta = DEFAULT_LEASE,
-        retention: timedelta = DEFAULT_RETENTION,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self._table = table_name
-        self._consumer = consumer
-        self._client = client
-        self._lease = lease.total_seconds()
-        self._retention = int(retention.total_seconds())
-        self._clock = clock
-
-    def run_once(self, event: Event, handle: EventHandler) -> None:
-        event_id = str(event["id"])
-        token = str(uuid.uuid4())
-        if not self._claim(event, token):
-            logger.info("Duplicate event skipped", event_id=event_id)
-            metrics.add_metric(name="DuplicateEvents", unit="Count", value=1)
-            return
-        try:
-            handle(event)
-        except BaseException:
-            self._release(event_id, token)
-            raise
-        self._complete(event_id, token)
-
-    def key(self, event_id: str) -> dict[str, Any]:
-        return {"pk": {"S": f"{MARKER_PREFIX}{event_id}"}, "sk": {"S": self._consumer}}
-
-    def _claim(self, event: Event, token: str) -> bool:
-        """True when this delivery now holds the claim; False for a finished duplicate."""
-        client = self._dynamodb()
-        now = self._clock()
-        event_id = str(event["id"])
-        try:
-            client.put_item(
-                TableName=self._table,
-                Item={
-                    **self.key(event_id),
-                    "eventType": {"S": str(event["type"])},
-                    "state": {"S": CLAIMED},
-                    "claimToken": {"S": token},
-                    "leaseUntil": {"N": str(now + self._lease)},
-                    TTL_ATTRIBUTE: {"N": str(int(now) + self._retention)},
-                },
-                ConditionExpression=(
-                    "attribute_not_exists(pk) OR (#state = :claimed AND leaseUntil < :now)"
-                ),
-                ExpressionAttributeNames={"#state": "state"},
-                ExpressionAttributeValues={":claimed": {"S": CLAIMED}, ":now": {"N": str(now)}},
-            )
-        except client.exceptions.ConditionalCheckFailedException:
-            marker = client.get_item(
-                TableName=self._table, Key=self.key(event_id), ConsistentRead=True
-            ).get("Item", {})
-            if marker.get("state", {}).get("S") == DONE:
-                return False
-            raise EventInFlight(event_id) from None
-        return True
-
-    def _complete(self, event_id: str, token: str) -> None:
-        self._dynamodb().update_item(
-            TableName=self._table,
-            Key=self.key(event_id),
-            UpdateExpression="SET #state = :done REMOVE leaseUntil",
-            ConditionExpression="claimToken = :token",
-            ExpressionAttributeNames={"#state": "state"},
-            ExpressionAttributeValues={":done": {"S": DONE}, ":token": {"S": token}},
+    def __init__(self, table_name: str, consumer: str, *, client: Any = None) -> None:
+        self.config = IdempotencyConfig(
+            event_key_jmespath="id",
+            raise_on_no_idempotency_key=True,
+            expires_after_seconds=int(RETENTION.total_seconds()),
+            response_hook=_duplicate_skipped,
+        )
+        self.persistence = DynamoDBPersistenceLayer(
+            table_name=table_name,
+            key_attr="pk",
+            sort_key_attr="sk",
+            static_pk_value=f"{PARTITION_PREFIX}{consumer}",
+            expiry_attr=TTL_ATTRIBUTE,
+            boto3_client=client,
+        )
+        self._call: Callable[..., None] = idempotent_function(
+            _handle,
+            data_keyword_argument="event",
+            persistence_store=self.persistence,
+            config=self.config,
+            key_prefix=consumer,
         )
 
-    def _release(self, event_id: str, token: str) -> None:
-        client = self._dynamodb()
-        # When the condition fails, our lease ran out and another delivery took over.
-        with contextlib.suppress(client.exceptions.ConditionalCheckFailedException):
-            client.delete_item(
-                TableName=self._table,
-                Key=self.key(event_id),
-                ConditionExpression="claimToken = :token",
-                ExpressionAttributeValues={":token": {"S": token}},
-            )
+    def register_lambda_context(self, context: LambdaContext) -> None:
+        """A claim of this invocation lapses at its deadline, not after ``RETENTION``."""
+        self.config.register_lambda_context(context)
 
-    def _dynamodb(self) -> Any:
-        if self._client is None:
-            from shared import aws
+    def run_once(self, event: Event, handle: EventHandler) -> None:
+        try:
+            self._call(event=event, handle=handle)
+        except IdempotencyAlreadyInProgressError as error:
+            raise EventInFlight(str(event["id"])) from error
 
-            self._client = aws.dynamodb()
-        return self._client
+
+def _handle(*, event: Event, handle: EventHandler) -> None:
+    handle(event)

@@ -9,7 +9,7 @@ once; nobody else receives it. Each event is pushed once per consumer
 connections simply misses the push (the REST API has the state).
 
 Environment: ``CONNECTIONS_TABLE_NAME``, ``CONNECTIONS_ENDPOINT_URL`` (see
-``notifications.pusher``), ``DLQ_URL``.
+``notifications.pusher``), ``DEAD_LETTER_QUEUES`` (see ``shared.events.consumer``).
 """
 
 from __future__ import annotations
@@ -17,20 +17,15 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 from functools import cache
-from typing import TYPE_CHECKING, Any
 
 from notifications.connections import ConnectionStore
 from notifications.pusher import Pusher, management_client
 from notifications.ws_messages import push_for
 from shared import aws
-from shared.events.consumer import EventConsumer
+from shared.events.consumer import EventConsumer, consumer_handler
 from shared.events.deduplication import DynamoDBDeduplicator
 from shared.events.envelope import Event
-from shared.observability import lambda_handler, logger, metrics
-
-if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-    from aws_lambda_powertools.utilities.typing import LambdaContext
+from shared.observability import logger, metrics
 
 TABLE_ENV = "CONNECTIONS_TABLE_NAME"
 CONSUMER = "push"
@@ -84,6 +79,4 @@ def consumer() -> EventConsumer:
     return EventConsumer(on_event, deduplicator=deduplicator)
 
 
-@lambda_handler
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return consumer()(event, context)
+handler = consumer_handler(consumer)

@@ -15,13 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from orders.domain import CatalogProduct, Money
+from orders.domain import CatalogProduct
 from orders.items import (
     catalog_product_from_item,
     product_id_of_item,
     projection_item,
     projection_key,
 )
+from shared.money import Money
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

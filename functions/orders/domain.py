@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from shared.errors import BadRequest, Conflict, FieldError, NotFound
+from shared.money import Money
 
 SERVICE = "orders"
 MAX_LINES = 50
@@ -21,7 +22,6 @@ MAX_QUANTITY = 100
 MAX_ADDRESS_LINE = 200
 MAX_CITY = 100
 
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
 # The `email` format of the contracts (fastjsonschema's): an address that fails it could
 # never be announced, so the order is refused up front.
 EMAIL = re.compile(r"^(?!.*\.\..*@)[^@.][^@]*(?<!\.)@[^@]+\.[^@]+\Z")
@@ -81,28 +81,6 @@ class InvalidTransition(Exception):
 
 class StaleOrder(Exception):
     """The stored order is no longer at the version a change was based on."""
-
-
-@dataclass(frozen=True)
-class Money:
-    """An amount in minor units (cents) of an ISO 4217 currency."""
-
-    amount: int
-    currency: str
-
-    def __post_init__(self) -> None:
-        if self.amount < 0:
-            raise ValueError("an amount cannot be negative")
-        if not _CURRENCY.match(self.currency):
-            raise ValueError(f"not an ISO 4217 currency code: {self.currency!r}")
-
-    def times(self, quantity: int) -> Money:
-        return Money(self.amount * quantity, self.currency)
-
-    def plus(self, other: Money) -> Money:
-        if other.currency != self.currency:
-            raise ValueError(f"cannot add {other.currency} to {self.currency}")
-        return Money(self.amount + other.amount, self.currency)
 
 
 @dataclass(frozen=True)
@@ -170,9 +148,9 @@ class Order:
 
     @property
     def total(self) -> Money:
-        total = Money(0, self.lines[0].unit_price.currency)
+        total = Money.zero(self.lines[0].unit_price.currency)
         for line in self.lines:
-            total = total.plus(line.line_total)
+            total += line.line_total
         return total
 
     def is_visible_to(self, user_id: str, *, is_admin: bool) -> bool:

@@ -19,7 +19,6 @@ from orders.items import (
     correlation_id_of,
     is_order_item,
     line_document,
-    money_document,
     order_from_item,
     reason_document,
 )
@@ -44,7 +43,7 @@ def placed_data(order: Order) -> dict[str, Any]:
         "customerId": order.customer_id,
         "customerEmail": order.customer_email,
         "lines": [line_document(line) for line in order.lines],
-        "total": money_document(order.total),
+        "total": order.total.to_json(),
         "shippingAddress": address_document(order.shipping_address),
         "placedAt": order.placed_at,
     }

@@ -23,13 +23,13 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from orders.domain import (
     CatalogProduct,
-    Money,
     Order,
     OrderLine,
     OrderStatus,
     RejectionReason,
     ShippingAddress,
 )
+from shared.money import Money
 
 ORDER_SK = "ORDER"
 PROJECTION_SK = "PROJECTION"
@@ -87,14 +87,6 @@ def _plain(value: Any) -> Any:
 # --- orders ------------------------------------------------------------------------------
 
 
-def money_document(money: Money) -> dict[str, Any]:
-    return {"amount": money.amount, "currency": money.currency}
-
-
-def money_from(document: Mapping[str, Any]) -> Money:
-    return Money(int(document["amount"]), str(document["currency"]))
-
-
 def address_document(address: ShippingAddress) -> dict[str, Any]:
     document = {
         "name": address.name,
@@ -114,8 +106,8 @@ def line_document(line: OrderLine) -> dict[str, Any]:
         "sku": line.sku,
         "name": line.name,
         "quantity": line.quantity,
-        "unitPrice": money_document(line.unit_price),
-        "lineTotal": money_document(line.line_total),
+        "unitPrice": line.unit_price.to_json(),
+        "lineTotal": line.line_total.to_json(),
     }
 
 
@@ -136,7 +128,7 @@ def order_document(order: Order) -> dict[str, Any]:
         "customerEmail": order.customer_email,
         "status": order.status.value,
         "lines": [line_document(line) for line in order.lines],
-        "total": money_document(order.total),
+        "total": order.total.to_json(),
         "shippingAddress": address_document(order.shipping_address),
         "placedAt": order.placed_at,
         "updatedAt": order.updated_at,
@@ -177,7 +169,7 @@ def order_from_document(document: Mapping[str, Any]) -> Order:
                 sku=line["sku"],
                 name=line["name"],
                 quantity=int(line["quantity"]),
-                unit_price=money_from(line["unitPrice"]),
+                unit_price=Money.from_json(line["unitPrice"]),
             )
             for line in document["lines"]
         ),
@@ -241,7 +233,7 @@ def projection_item(
     if name is not None:
         document["name"] = name
     if price is not None:
-        document["price"] = money_document(price)
+        document["price"] = price.to_json()
     return to_item(document)
 
 
@@ -259,5 +251,5 @@ def catalog_product_from_item(item: Item) -> CatalogProduct | None:
         product_id=document["productId"],
         sku=document["sku"],
         name=document["name"],
-        price=money_from(document["price"]),
+        price=Money.from_json(document["price"]),
     )

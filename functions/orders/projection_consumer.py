@@ -12,11 +12,11 @@ import os
 from functools import cache
 
 from orders.catalog import DynamoDBCatalog, ProductChange, ProductGone, ProductSeen
-from orders.domain import Money
 from shared import aws
-from shared.events.consumer import EventConsumer
+from shared.events.consumer import EventConsumer, consumer_handler
 from shared.events.envelope import Event, event_type
-from shared.observability import lambda_handler, logger, metrics
+from shared.money import Money
+from shared.observability import logger, metrics
 
 TABLE_ENV = "ORDERS_TABLE_NAME"
 PRODUCT_CREATED = event_type("products", "ProductCreated")
@@ -37,7 +37,7 @@ def product_change(event: Event) -> ProductChange | None:
             version=data["version"],
             sku=data["sku"],
             name=data["name"],
-            price=Money(data["price"]["amount"], data["price"]["currency"]),
+            price=Money.from_json(data["price"]),
             changed_at=data["updatedAt"],
         )
     if event["type"] == PRODUCT_DELETED:
@@ -62,4 +62,9 @@ def on_event(event: Event) -> None:
         logger.info("Stale product event ignored", product_id=change.product_id)
 
 
-handler = lambda_handler(EventConsumer(on_event))
+@cache
+def consumer() -> EventConsumer:
+    return EventConsumer(on_event)
+
+
+handler = consumer_handler(consumer)

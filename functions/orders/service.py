@@ -20,10 +20,10 @@ from orders.domain import (
     price_lines,
     require_contact_email,
 )
-from orders.paging import decode_token, encode_token
 from orders.repository import Listing
 from shared.events.envelope import utc_now
 from shared.observability import logger
+from shared.paging import decode_token, encode_token
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef

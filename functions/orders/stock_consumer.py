@@ -17,10 +17,10 @@ from orders.domain import RejectionReason
 from orders.repository import DynamoDBOrderRepository
 from orders.service import OrderService, StockReservationFailed, StockReserved, StockResult
 from shared import aws
-from shared.events.consumer import EventConsumer
+from shared.events.consumer import EventConsumer, consumer_handler
 from shared.events.deduplication import DynamoDBDeduplicator
 from shared.events.envelope import Event, event_type
-from shared.observability import lambda_handler, logger, metrics
+from shared.observability import logger, metrics
 
 TABLE_ENV = "ORDERS_TABLE_NAME"
 CONSUMER = "orders-stock-results"
@@ -67,10 +67,9 @@ def on_event(event: Event) -> None:
         metrics.add_metric(name=f"Orders{order.status.value.title()}", unit="Count", value=1)
 
 
-def on_event_once(event: Event) -> None:
-    """``on_event`` unless this event id was already applied (the deduplicator is built on
-    first use: it reads the table name from the environment)."""
-    deduplicator().run_once(event, on_event)
+@cache
+def consumer() -> EventConsumer:
+    return EventConsumer(on_event, deduplicator=deduplicator())
 
 
-handler = lambda_handler(EventConsumer(on_event_once))
+handler = consumer_handler(consumer)

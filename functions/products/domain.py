@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, fields, replace
 
 from shared.errors import Conflict, NotFound
+from shared.money import Money
 
 SERVICE = "products"
 MAX_SKU_LENGTH = 64
 MAX_NAME_LENGTH = 200
 MAX_DESCRIPTION_LENGTH = 2000
-
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
 class ProductNotFound(NotFound):
@@ -35,20 +33,6 @@ class StaleVersion(Conflict):
         super().__init__(
             f"product {product_id} is no longer at version {expected}; read it again and retry"
         )
-
-
-@dataclass(frozen=True)
-class Money:
-    """An amount in minor units (cents) of an ISO 4217 currency."""
-
-    amount: int
-    currency: str
-
-    def __post_init__(self) -> None:
-        if self.amount < 0:
-            raise ValueError("a price cannot be negative")
-        if not _CURRENCY.match(self.currency):
-            raise ValueError(f"not an ISO 4217 currency code: {self.currency!r}")
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ def product_data(product: Product) -> dict[str, Any]:
         "sku": product.sku,
         "name": product.name,
         "description": product.description,
-        "price": {"amount": product.price.amount, "currency": product.price.currency},
+        "price": product.price.to_json(),
         "stock": product.stock,
         "version": product.version,
         "createdAt": product.created_at,

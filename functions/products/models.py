@@ -10,11 +10,11 @@ from products.domain import (
     MAX_DESCRIPTION_LENGTH,
     MAX_NAME_LENGTH,
     MAX_SKU_LENGTH,
-    Money,
     Product,
     ProductChanges,
 )
 from products.service import NewProduct
+from shared.money import Money
 
 MAX_AMOUNT = 100_000_000_00  # minor units
 MAX_STOCK = 1_000_000_000
@@ -101,7 +101,7 @@ def product_json(product: Product) -> dict[str, Any]:
         "sku": product.sku,
         "name": product.name,
         "description": product.description,
-        "price": {"amount": product.price.amount, "currency": product.price.currency},
+        "price": product.price.to_json(),
         "stock": product.stock,
         "version": product.version,
         "createdAt": product.created_at,

@@ -18,15 +18,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from products.domain import (
-    ConcurrentWrite,
-    DuplicateSku,
-    Money,
-    Product,
-    ProductNotFound,
-    StaleVersion,
-)
+from products.domain import ConcurrentWrite, DuplicateSku, Product, ProductNotFound, StaleVersion
 from products.search import normalize
+from shared.money import Money
 from shared.tracing import trace_item_attributes
 
 if TYPE_CHECKING:
@@ -69,12 +63,7 @@ def product_to_item(product: Product, correlation_id: str | None = None) -> dict
         "name": {"S": product.name},
         SEARCH_ATTRIBUTE: {"S": normalize(product.name)},
         "description": {"S": product.description},
-        "price": {
-            "M": {
-                "amount": {"N": str(product.price.amount)},
-                "currency": {"S": product.price.currency},
-            }
-        },
+        "price": product.price.to_attribute(),
         "stock": {"N": str(product.stock)},
         "version": {"N": str(product.version)},
         "createdAt": {"S": product.created_at},
@@ -90,13 +79,12 @@ def is_product_item(item: Item) -> bool:
 
 
 def product_from_item(item: Item) -> Product:
-    price = item["price"]["M"]
     return Product(
         id=item["id"]["S"],
         sku=item["sku"]["S"],
         name=item["name"]["S"],
         description=item.get("description", {}).get("S", ""),
-        price=Money(amount=int(price["amount"]["N"]), currency=price["currency"]["S"]),
+        price=Money.from_attribute(item["price"]),
         stock=int(item["stock"]["N"]),
         version=int(item["version"]["N"]),
         created_at=item["createdAt"]["S"],

@@ -7,11 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from products.domain import Money, Product, ProductChanges, ProductNotFound, StaleVersion
-from products.paging import decode_token, encode_token
+from products.domain import Product, ProductChanges, ProductNotFound, StaleVersion
 from products.search import normalize
 from shared.errors import BadRequest
 from shared.events.envelope import utc_now
+from shared.money import Money
+from shared.paging import decode_token, encode_token
 
 DELETE_ATTEMPTS = 3
 QUERY_FIELD = "query.q"

@@ -2,7 +2,8 @@
 
 Subscribed to the orders topic for ``OrderPlaced.v1`` (reserve the order's lines, all or
 none) and ``OrderCancelled.v1`` (release them). Every message is validated against its
-contract first; a violation goes to the queue's DLQ (``DLQ_URL``) and is not retried.
+contract first; a violation goes to the DLQ of the queue it came from
+(``DEAD_LETTER_QUEUES``, see ``shared.events.consumer``) and is not retried.
 
 No per-event-id deduplication is needed: each order has exactly one reservation item,
 written conditionally in the same transaction as the stock it takes, so a redelivered,
@@ -15,19 +16,15 @@ from __future__ import annotations
 
 import os
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from products.stock import StockLine, Trigger
 from products.stock_repository import DynamoDBStockRepository
 from products.stock_service import StockService
 from shared import aws
-from shared.events.consumer import EventConsumer
+from shared.events.consumer import EventConsumer, consumer_handler
 from shared.events.envelope import Event, event_type
-from shared.observability import lambda_handler, logger, metrics
-
-if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-    from aws_lambda_powertools.utilities.typing import LambdaContext
+from shared.observability import logger, metrics
 
 TABLE_ENV = "PRODUCTS_TABLE_NAME"
 ORDER_PLACED = event_type("orders", "OrderPlaced")
@@ -63,6 +60,4 @@ def consumer() -> EventConsumer:
     return EventConsumer(on_event)
 
 
-@lambda_handler
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return consumer()(event, context)
+handler = consumer_handler(consumer)

@@ -5,7 +5,8 @@ The emulator's Cognito signs tokens with RS256 and serves its public keys at
 ``iss = https://cognito-idp.<region>.amazonaws.com/<user_pool_id>``. Checks, in order:
 structure, algorithm (RS256 only), key id, signature, issuer, ``token_use``, expiry,
 and for ID tokens the audience (one of the pool's app clients) - the same rules as
-the real authorizer. Signatures are checked with ``cryptography``.
+the real authorizer. The JWS part (compact form, algorithm, key by ``kid``, RS256
+signature) is joserfc's (on ``cryptography``); the Cognito rules are checked here.
 
 Public API::
 
@@ -15,8 +16,6 @@ Public API::
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import threading
 import time
@@ -26,9 +25,9 @@ from typing import Any, TypeVar
 
 import boto3
 from botocore.config import Config
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from joserfc import jws
+from joserfc.errors import BadSignatureError, JoseError
+from joserfc.jwk import GuestProtocol, RSAKey
 
 JwksFetcher = Callable[[str], dict[str, Any]]
 """Returns the JWKS document (``{"keys": [...]}``) for a user pool id."""
@@ -69,7 +68,7 @@ class CognitoTokenVerifier:
         self._clock = clock
         self._leeway_s = leeway_s
         self._lock = threading.Lock()
-        self._keys: dict[str, dict[str, rsa.RSAPublicKey]] = {}
+        self._keys: dict[str, dict[str, RSAKey]] = {}
         self._clients: dict[str, frozenset[str]] = {}
         self._fetched_at: dict[tuple[str, str], float] = {}
 
@@ -80,14 +79,22 @@ class CognitoTokenVerifier:
         self, token: str, user_pool_id: str, *, token_use: str | None = "id"
     ) -> dict[str, Any]:
         """The token's claims, or TokenError. token_use None accepts ID and access tokens."""
-        header, claims, signing_input, signature = _split(token)
-        if header.get("alg") != "RS256":
-            raise TokenError(f"unsupported algorithm {header.get('alg')!r}")
-        key = self._public_key(user_pool_id, str(header.get("kid", "")))
+        signed = _extract(token)
+        algorithm = signed.headers().get("alg")
+        if algorithm != "RS256":
+            raise TokenError(f"unsupported algorithm {algorithm!r}")
+
+        def signing_key(obj: GuestProtocol) -> RSAKey:
+            return self._public_key(user_pool_id, str(obj.headers().get("kid", "")))
+
         try:
-            key.verify(signature, signing_input, padding.PKCS1v15(), hashes.SHA256())
-        except InvalidSignature as exc:
+            if not jws.validate_compact(signed, signing_key, algorithms=["RS256"]):
+                raise TokenError("invalid signature")
+        except BadSignatureError as exc:
             raise TokenError("invalid signature") from exc
+        except JoseError as exc:
+            raise TokenError(f"malformed token: {exc.description or exc.error}") from exc
+        claims = _claims(signed)
         if claims.get("iss") != self.issuer(user_pool_id):
             raise TokenError(f"issuer {claims.get('iss')!r} is not this user pool")
         actual_use = claims.get("token_use")
@@ -103,7 +110,7 @@ class CognitoTokenVerifier:
             raise TokenError(f"client {client_id!r} is not an app client of {user_pool_id}")
         return claims
 
-    def _public_key(self, user_pool_id: str, kid: str) -> rsa.RSAPublicKey:
+    def _public_key(self, user_pool_id: str, kid: str) -> RSAKey:
         keys = self._cached(self._keys, user_pool_id, "jwks", kid, self._load_keys)
         if kid not in keys:
             raise TokenError(f"unknown key id {kid!r}")
@@ -138,10 +145,10 @@ class CognitoTokenVerifier:
             self._fetched_at[(kind, user_pool_id)] = self._clock()
             return current
 
-    def _load_keys(self, user_pool_id: str) -> dict[str, rsa.RSAPublicKey]:
+    def _load_keys(self, user_pool_id: str) -> dict[str, RSAKey]:
         document = self._fetch_jwks(user_pool_id)
         return {
-            str(jwk["kid"]): _rsa_public_key(jwk)
+            str(jwk["kid"]): RSAKey.import_key(jwk)
             for jwk in document.get("keys", [])
             if jwk.get("kty") == "RSA" and "kid" in jwk
         }
@@ -172,29 +179,25 @@ class CognitoTokenVerifier:
 
 def unverified_claims(token: str) -> dict[str, Any]:
     """The payload of a JWT without any check (for diagnostics and tests only)."""
-    return _split(token)[1]
+    return _claims(_extract(token))
 
 
-def _split(token: str) -> tuple[dict[str, Any], dict[str, Any], bytes, bytes]:
-    parts = token.split(".")
-    if len(parts) != 3:
-        raise TokenError("not a JWS compact token")
+def _extract(token: str) -> jws.CompactSignature:
+    """The token's parts, decoded (nothing verified yet), or TokenError."""
     try:
-        header = json.loads(_b64url_decode(parts[0]))
-        claims = json.loads(_b64url_decode(parts[1]))
-        signature = _b64url_decode(parts[2])
-    except (ValueError, binascii.Error, RecursionError) as exc:  # nested too deeply too
+        signed = jws.extract_compact(token.encode("ascii"))
+    except (JoseError, ValueError, TypeError, RecursionError) as exc:  # nested too deeply too
         raise TokenError("malformed token") from exc
-    if not isinstance(header, dict) or not isinstance(claims, dict):
+    if not isinstance(signed.headers(), dict):
         raise TokenError("malformed token")
-    return header, claims, f"{parts[0]}.{parts[1]}".encode("ascii"), signature
+    return signed
 
 
-def _b64url_decode(segment: str) -> bytes:
-    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-
-
-def _rsa_public_key(jwk: dict[str, Any]) -> rsa.RSAPublicKey:
-    modulus = int.from_bytes(_b64url_decode(jwk["n"]), "big")
-    exponent = int.from_bytes(_b64url_decode(jwk["e"]), "big")
-    return rsa.RSAPublicNumbers(exponent, modulus).public_key()
+def _claims(signed: jws.CompactSignature) -> dict[str, Any]:
+    try:
+        claims = json.loads(signed.payload)
+    except (ValueError, RecursionError) as exc:
+        raise TokenError("malformed token") from exc
+    if not isinstance(claims, dict):
+        raise TokenError("malformed token")
+    return claims

@@ -1,9 +1,9 @@
-# The notifications service, e-mail part: its table (one marker per e-mail sent, so an
-# event never mails twice), the SES sender identity, and the e-mail consumer fed by the
-# orders topic (OrderConfirmed, OrderRejected) and the invoices topic (InvoiceGenerated),
-# which reads the invoice PDF from the invoices bucket to attach it to the confirmation.
-# The consumer-queue module subscribes one queue to one topic, so each topic gets its own
-# queue, both feeding the same function.
+# The notifications service, e-mail part: its table (one Powertools idempotency record
+# per e-mail sent, so an event never mails twice), the SES sender identity, and the e-mail
+# consumer fed by the orders topic (OrderConfirmed, OrderRejected) and the invoices topic
+# (InvoiceGenerated), which reads the invoice PDF from the invoices bucket to attach it to
+# the confirmation. The consumer-queue module subscribes one queue to one topic, so each
+# topic gets its own queue, both feeding the same function.
 
 variable "sender_email" {
   description = "Address the shop's e-mails come from; created as an SES e-mail identity (AWS mails it a verification link). In the SES sandbox every recipient must be verified too."

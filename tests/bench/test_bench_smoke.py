@@ -116,7 +116,8 @@ def test_only_the_invoices_zip_carries_the_pdf_library_and_just_what_it_needs(
 _RENDER = """
 import sys, warnings
 warnings.simplefilter("error")
-from invoices.domain import ConfirmedOrder, InvoiceLine, InvoiceNumber, Money, Party, TaxRate
+from invoices.domain import ConfirmedOrder, InvoiceLine, InvoiceNumber, Party, TaxRate
+from shared.money import Money
 from invoices.domain import draft_invoice
 from invoices.rendering import render_invoice
 name = sys.argv[1]

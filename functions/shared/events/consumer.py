@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -32,7 +32,7 @@ from aws_lambda_powertools.utilities.batch import (
 from shared.contracts import ContractViolation, validate_event
 from shared.events.envelope import Event
 from shared.json_text import parse_json
-from shared.observability import logger, metrics, set_correlation_id
+from shared.observability import lambda_handler, logger, metrics, set_correlation_id
 from shared.tracing import set_event_traceparent
 
 if TYPE_CHECKING:
@@ -46,12 +46,21 @@ DEAD_LETTER_QUEUES_ENV = "DEAD_LETTER_QUEUES"
 _MAX_ATTRIBUTE_LENGTH = 1024
 
 EventHandler = Callable[[Event], None]
+ConsumerHandler = Callable[[dict[str, Any], "LambdaContext"], "PartialItemFailureResponse"]
 
 
 class Deduplicator(Protocol):
     """Runs ``handle(event)`` unless an event with the same id was already handled."""
 
     def run_once(self, event: Event, handle: EventHandler) -> None: ...
+
+
+@runtime_checkable
+class ContextAware(Protocol):
+    """A deduplicator that wants each invocation's Lambda context (e.g. to let a claim
+    lapse at the invocation's deadline)."""
+
+    def register_lambda_context(self, context: LambdaContext) -> None: ...
 
 
 class NoDeduplication:
@@ -90,9 +99,15 @@ def parse_event(body: str) -> Event:
 
 
 class EventConsumer:
-    """The Lambda handler of one SQS consumer queue::
+    """Handles the batches of one SQS consumer. Every consumer module wires it the same
+    way (see :func:`consumer_handler`)::
 
-    handler = lambda_handler(EventConsumer(on_event))  # shared.observability
+        @cache
+        def consumer() -> EventConsumer:
+            return EventConsumer(on_event, deduplicator=...)  # deduplicator: optional
+
+
+        handler = consumer_handler(consumer)
     """
 
     def __init__(
@@ -112,6 +127,8 @@ class EventConsumer:
     def __call__(
         self, event: Mapping[str, Any], context: LambdaContext | None = None
     ) -> PartialItemFailureResponse:
+        if context is not None and isinstance(self._deduplicator, ContextAware):
+            self._deduplicator.register_lambda_context(context)
         try:
             return process_partial_response(
                 event=dict(event),
@@ -178,6 +195,18 @@ class EventConsumer:
 
             self._sqs = aws.sqs()
         return self._sqs
+
+
+def consumer_handler(consumer: Callable[[], EventConsumer]) -> ConsumerHandler:
+    """The Lambda entry point of an SQS consumer, behind ``shared.observability.lambda_handler``.
+    ``consumer`` is called per invocation: cache it (``functools.cache``), so it is built on
+    first use (it may read the environment, e.g. a deduplicator's table) and kept for the
+    container's life; tests reset it with ``consumer.cache_clear()``."""
+
+    def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+        return consumer()(event, context)
+
+    return lambda_handler(handler)
 
 
 def _string_attribute(value: str) -> MessageAttributeValueTypeDef:

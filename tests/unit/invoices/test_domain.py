@@ -5,16 +5,9 @@ import json
 import pytest
 
 from invoices import config
-from invoices.domain import (
-    InvoiceLine,
-    InvoiceNumber,
-    MixedCurrencies,
-    Money,
-    TaxRate,
-    object_key,
-    totals,
-)
-from invoices.formatting import format_amount, format_date, format_money
+from invoices.domain import InvoiceLine, InvoiceNumber, MixedCurrencies, TaxRate, object_key, totals
+from invoices.formatting import format_date
+from shared.money import Money
 
 
 def line(amount: int, currency: str = "EUR", quantity: int = 1) -> InvoiceLine:
@@ -71,20 +64,6 @@ def test_invoice_numbers_are_zero_padded_per_year_and_parse_back() -> None:
 
 def test_pdf_key_is_per_customer() -> None:
     assert object_key("c1", "i1") == "invoices/c1/i1.pdf"
-
-
-@pytest.mark.parametrize(
-    ("money", "text"),
-    [
-        (Money(123456, "EUR"), "1,234.56 EUR"),
-        (Money(5, "EUR"), "0.05 EUR"),
-        (Money(1200, "JPY"), "1,200 JPY"),
-        (Money(1234, "KWD"), "1.234 KWD"),
-    ],
-)
-def test_amounts_use_the_currency_minor_units(money: Money, text: str) -> None:
-    assert format_money(money) == text
-    assert format_amount(money) == text.split(maxsplit=1)[0]
 
 
 def test_dates_read_as_the_utc_day() -> None:

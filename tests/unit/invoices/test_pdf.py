@@ -23,13 +23,13 @@ from invoices.domain import (
     Invoice,
     InvoiceLine,
     InvoiceNumber,
-    Money,
     Party,
     TaxRate,
     draft_invoice,
 )
 from invoices.pdf import A4, Font, PdfDocument, printable
 from invoices.rendering import CONTENT_WIDTH, ITEM_WIDTH, MARGIN, RIGHT, render_invoice
+from shared.money import Money
 
 
 def EUR(amount: int) -> Money:

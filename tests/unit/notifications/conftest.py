@@ -34,6 +34,7 @@ def _reset_caches() -> None:
         notifications.email_consumer.mailer,
         notifications.email_consumer.attachments,
         notifications.email_consumer.consumer,
+        notifications.email_consumer.send_once,
     ):
         cached.cache_clear()
 

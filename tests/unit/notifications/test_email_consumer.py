@@ -20,6 +20,7 @@ from notifications.mailer import MessageTooLarge, SesMailer
 from notifications.messages import Email, Settings, email_for
 from notifications.mime import Attachment
 from notifications.send_once import EventInFlight, SendOnce
+from tests.unit.helpers import lambda_context
 from tests.unit.notifications.conftest import (
     INVOICES_BUCKET,
     PDF_BYTES,
@@ -218,6 +219,7 @@ def test_concurrent_deliveries_send_once_and_the_loser_retries_later() -> None:
         sends.append(event["id"])
 
     dedup = SendOnce(TABLE, "email", client=AtomicCalls(boto3.client("dynamodb")))
+    dedup.register_lambda_context(lambda_context())
     event = invoice_generated()
     with ThreadPoolExecutor(max_workers=4) as pool:
         futures = [pool.submit(dedup.run_once, event, slow_send) for _ in range(4)]
@@ -229,23 +231,53 @@ def test_concurrent_deliveries_send_once_and_the_loser_retries_later() -> None:
     assert sends == [event["id"]]
 
 
+class LambdaTimedOut(BaseException):
+    """The runtime ending an invocation: nothing after it runs, not even cleanup."""
+
+
 def test_a_claim_whose_lambda_died_is_taken_over_after_its_lease() -> None:
-    now = [1_000.0]
-    dedup = SendOnce(TABLE, "email", clock=lambda: now[0])
+    dedup = SendOnce(TABLE, "email")
+    dedup.register_lambda_context(lambda_context())
     event = invoice_generated()
     sent: list[str] = []
 
     def send(claimed: dict[str, Any]) -> None:
         sent.append(claimed["id"])
 
+    def die(_claimed: dict[str, Any]) -> None:
+        raise LambdaTimedOut
+
     # A delivery claimed the event, then its Lambda timed out before sending or releasing.
-    dedup._claim(event, "token-of-the-dead-invocation")
+    with pytest.raises(LambdaTimedOut):
+        dedup.run_once(event, die)
     with pytest.raises(EventInFlight):
         dedup.run_once(event, send)
     assert sent == []
-    now[0] += 121  # past the two-minute lease
+    [claim] = idempotency_records()
+    boto3.client("dynamodb").update_item(  # the dead invocation's deadline passes
+        TableName=TABLE,
+        Key={"pk": claim["pk"], "sk": claim["sk"]},
+        UpdateExpression="SET in_progress_expiration = :past",
+        ExpressionAttributeValues={":past": {"N": str(int(time.time() * 1000) - 1)}},
+    )
     dedup.run_once(event, send)
     assert sent == [event["id"]]
+
+
+def test_the_claim_is_one_record_kept_past_sqs_retention(deliver: Deliver) -> None:
+    event = order_rejected(reason())
+    deliver(event)
+    [record] = idempotency_records()
+    assert record["pk"] == {"S": "IDEMPOTENCY#email"}
+    assert record["sk"]["S"].startswith("email#")
+    assert record["status"] == {"S": "COMPLETED"}
+    kept_days = (int(record["expiresAt"]["N"]) - time.time()) / 86_400
+    assert 14.9 < kept_days <= 15  # SQS keeps a message 14 days at most
+
+
+def idempotency_records() -> list[dict[str, Any]]:
+    items = boto3.client("dynamodb").scan(TableName=TABLE)["Items"]
+    return [item for item in items if item["pk"]["S"].startswith("IDEMPOTENCY#")]
 
 
 class Recorder:

@@ -12,7 +12,6 @@ from notifications.messages import (
     StoredFile,
     describe_reason,
     email_for,
-    format_money,
 )
 from shared.events.envelope import build_event
 from tests.unit.notifications.conftest import invoice_generated, order_rejected, reason
@@ -114,8 +113,3 @@ def test_no_placeholder_is_left_unfilled() -> None:
 )
 def test_stock_shortages_read_naturally(available: int, text: str) -> None:
     assert describe_reason(reason(requested=5, available=available)).endswith(text)
-
-
-def test_money_uses_minor_units() -> None:
-    assert format_money({"amount": 123456, "currency": "EUR"}) == "1,234.56 EUR"
-    assert format_money({"amount": 1200, "currency": "JPY"}) == "1,200 JPY"

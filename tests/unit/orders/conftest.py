@@ -13,8 +13,8 @@ import pytest
 
 from orders import api, idempotency, projection_consumer, stock_consumer, stream_publisher
 from orders.catalog import DynamoDBCatalog, ProductSeen
-from orders.domain import Money
 from shared import aws
+from shared.money import Money
 from tests.unit.helpers import (
     HttpResponse,
     cognito_claims,
@@ -35,8 +35,10 @@ def reset_orders_caches() -> None:
         idempotency.persistence,
         idempotency._idempotent_call,
         projection_consumer.catalog,
+        projection_consumer.consumer,
         stock_consumer.service,
         stock_consumer.deduplicator,
+        stock_consumer.consumer,
         stream_publisher.publisher,
     ):
         cached.cache_clear()

@@ -10,7 +10,7 @@ import boto3
 import pytest
 
 from orders import stock_consumer
-from orders.paging import encode_token
+from shared.paging import encode_token
 from tests.unit.helpers import lambda_context
 from tests.unit.orders.conftest import TABLE, Caller, Product, User, sqs_event, table_item
 from tests.unit.orders.saga import stock_failed, stock_reserved
@@ -179,7 +179,7 @@ def test_the_same_idempotency_key_after_a_409_places_the_order_once_the_product_
     call: Caller,
 ) -> None:
     from orders.catalog import DynamoDBCatalog, ProductSeen
-    from orders.domain import Money
+    from shared.money import Money
 
     new = unseen_product()
     headers = {"Idempotency-Key": "checkout-7"}
@@ -340,7 +340,7 @@ def test_a_failed_request_can_be_retried_with_its_key(call: Caller, catalog: Add
 
     refused = call("POST", "/orders", user=ALICE, body=body, headers=key)
     from orders.catalog import DynamoDBCatalog, ProductSeen
-    from orders.domain import Money
+    from shared.money import Money
 
     DynamoDBCatalog(TABLE, boto3.client("dynamodb")).apply(
         ProductSeen(product.id, 1, "SOON", "Soon", Money(100, "EUR"), "2025-03-14T09:00:00Z")

@@ -254,6 +254,7 @@ def test_a_failing_write_is_retried_not_parked(
     monkeypatch.setenv("ORDERS_TABLE_NAME", "no-such-table")
     stock_consumer.service.cache_clear()
     stock_consumer.deduplicator.cache_clear()
+    stock_consumer.consumer.cache_clear()
 
     with pytest.raises(BatchProcessingError):  # every record failed: the batch is retried
         deliver(stock_reserved(pending), stock_failed(pending))

@@ -16,9 +16,10 @@ import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
 from orders import stream_publisher
-from orders.domain import Money, Order, OrderLine, OrderStatus, RejectionReason, ShippingAddress
+from orders.domain import Order, OrderLine, OrderStatus, RejectionReason, ShippingAddress
 from orders.events import event_for_record, event_id_for, rejected_data
 from shared.contracts import validate_event
+from shared.money import Money
 from tests.unit.conftest import Topic
 from tests.unit.helpers import item_change, lambda_context, stream_event
 from tests.unit.orders.conftest import TABLE, Caller, Product, User

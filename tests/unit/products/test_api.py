@@ -8,7 +8,7 @@ from typing import Any
 import boto3
 import pytest
 
-from products.paging import encode_token
+from shared.paging import encode_token
 from tests.unit.conftest import CUSTOMER, ApiCall
 
 

@@ -7,9 +7,10 @@ from typing import Any
 import boto3
 import pytest
 
-from products.domain import ConcurrentWrite, Money, ProductChanges, StaleVersion
+from products.domain import ConcurrentWrite, ProductChanges, StaleVersion
 from products.repository import DynamoDBProductRepository
 from products.service import NewProduct, ProductService
+from shared.money import Money
 
 TABLE = "ecommerce-test-products"
 MUG = NewProduct(sku="MUG-1", name="Mug", description="", price=Money(1290, "EUR"), stock=1)

@@ -14,12 +14,13 @@ import boto3
 import pytest
 
 from products import stock_consumer
-from products.domain import Money, ProductChanges
+from products.domain import ProductChanges
 from products.repository import DynamoDBProductRepository, product_key
 from products.service import NewProduct, ProductService
 from products.stock import StockContention, StockLine, Trigger
 from products.stock_repository import DynamoDBStockRepository, reservation_key
 from products.stock_service import Outcome, RetryPolicy, StockService
+from shared.money import Money
 
 TABLE = "ecommerce-test-products"
 PLACED = Trigger(event_id="7e1d0c4b-2a3f-4b5c-8d6e-9f0a1b2c3d4e", correlation_id="flow-order")

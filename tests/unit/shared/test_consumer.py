@@ -7,7 +7,7 @@ from typing import Any
 import boto3
 import pytest
 
-from shared.events.consumer import EventConsumer, EventHandler
+from shared.events.consumer import EventConsumer, EventHandler, consumer_handler
 from shared.events.envelope import Event
 from shared.observability import current_correlation_id, lambda_handler
 from tests.unit.helpers import (
@@ -209,3 +209,50 @@ def test_a_consumer_is_a_lambda_handler_once_wrapped(dlq_url: str) -> None:
 
     assert response == {"batchItemFailures": []}
     assert len(recorder.events) == 1
+
+
+def test_a_deduplicator_that_asks_for_the_lambda_context_gets_each_invocations(
+    dlq_url: str,
+) -> None:
+    class DeadlineAware:
+        def __init__(self) -> None:
+            self.contexts: list[Any] = []
+
+        def register_lambda_context(self, context: Any) -> None:
+            self.contexts.append(context)
+
+        def run_once(self, event: Event, handle: EventHandler) -> None:
+            assert self.contexts, "the context comes before the first record"
+            handle(event)
+
+    deduplicator, recorder = DeadlineAware(), Recorder()
+    consumer = EventConsumer(
+        recorder, dead_letter_queues=parking_in(dlq_url), deduplicator=deduplicator
+    )
+    first, second = lambda_context(), lambda_context()
+
+    consumer({"Records": [sqs_record(valid_body())]}, first)
+    consumer({"Records": [sqs_record(valid_body())]}, second)
+
+    assert deduplicator.contexts == [first, second]
+    assert len(recorder.events) == 2
+
+
+def test_consumer_handler_builds_the_consumer_on_first_use_and_keeps_it(dlq_url: str) -> None:
+    built: list[EventConsumer] = []
+    recorder = Recorder()
+
+    def consumer() -> EventConsumer:
+        if not built:
+            built.append(EventConsumer(recorder, dead_letter_queues=parking_in(dlq_url)))
+        return built[0]
+
+    handler = consumer_handler(consumer)
+    assert built == []  # nothing read from the environment at import time
+
+    for _ in range(2):
+        response = handler({"Records": [sqs_record(valid_body())]}, lambda_context())
+        assert response == {"batchItemFailures": []}
+
+    assert len(built) == 1
+    assert len(recorder.events) == 2

@@ -1,8 +1,10 @@
-"""Opaque page tokens for ``GET /products``.
+"""Opaque page tokens for the REST API's list routes (``nextToken``).
 
-The token is the base64url (unpadded) of the last returned item's ``gsi1sk``
-(``<createdAt>#<id>``); anything that does not decode to that shape is rejected as a bad
-request before it can reach DynamoDB.
+A token is the base64url (unpadded) of the position to continue after: the
+``<RFC 3339 UTC timestamp>#<uuid>`` sort key of the last item read (``GET /products``:
+``<createdAt>#<id>``; ``GET /orders``: ``<placedAt>#<orderId>``). Anything that does not
+decode to that shape is a bad request before it can reach DynamoDB. A token only sets
+where to resume: which partition is read (e.g. whose orders) never comes from it.
 """
 
 from __future__ import annotations
