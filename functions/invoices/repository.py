@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from invoices.domain import (
+    SERIES_DIGITS,
     Invoice,
     InvoiceLine,
     InvoiceNumber,
@@ -32,7 +33,6 @@ from invoices.domain import (
     Money,
     Party,
     TaxRate,
-    SERIES_DIGITS,
 )
 
 if TYPE_CHECKING:

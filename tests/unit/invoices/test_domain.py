@@ -81,7 +81,7 @@ def test_a_number_in_a_series_shows_its_series_and_parses_back() -> None:
     )
     assert InvoiceNumber.parse("INV-2026-03000123") == InvoiceNumber(2026, 3_000_123)
     for series in (0, 100):
-        with pytest.raises(ValueError, match="1..99"):
+        with pytest.raises(ValueError, match=r"1\.\.99"):
             InvoiceNumber(2026, 1, series=series)
     with pytest.raises(ValueError, match="not an invoice number"):
         InvoiceNumber.parse("INV-2026-000123", in_series=True)
@@ -94,7 +94,7 @@ def test_an_order_always_falls_in_the_same_series_and_all_series_get_orders() ->
     assert set(series) == set(range(1, 17))
     assert min(Counter(series).values()) > 2000 / 16 / 2  # roughly even
     assert {series_of(order_id, 1) for order_id in order_ids} == {1}
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="number of series"):
         series_of("o", 0)
 
 

@@ -163,7 +163,11 @@ def test_invoices_numbered_before_the_series_still_read_back(deliver: Deliver) -
     client.put_item(TableName=TABLE, Item=legacy)
     client.put_item(
         TableName=TABLE,
-        Item={"pk": {"S": "INVOICE_NUMBERS#2026"}, "sk": {"S": "COUNTER"}, "lastNumber": {"N": "41"}},
+        Item={
+            "pk": {"S": "INVOICE_NUMBERS#2026"},
+            "sk": {"S": "COUNTER"},
+            "lastNumber": {"N": "41"},
+        },
     )
 
     invoice = repository.get(legacy["id"]["S"])
