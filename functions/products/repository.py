@@ -223,12 +223,16 @@ class DynamoDBProductRepository:
             levels[pid] = StockLevels(units, sharded=True)
         return levels
 
-    def shard_counts(self, product_ids: Sequence[str]) -> dict[str, int | None]:
-        """Each product's number of stock shards (0: unsharded; None: no such product), read
-        eventually consistently: it changes only when an admin shards a product, and a
-        write planned on a stale count fails its condition and is planned again."""
+    def shard_counts(
+        self, product_ids: Sequence[str], *, consistent: bool = False
+    ) -> dict[str, int | None]:
+        """Each product's number of stock shards (0: unsharded; None: no such product). An
+        eventually consistent read serves to plan a reservation (the count changes only
+        when a product moves into shards, and a write planned on a stale count fails its
+        condition and is planned again); a release reads consistently, since it takes a
+        missing product for a deleted one."""
         counts: dict[str, int | None] = dict.fromkeys(product_ids)
-        for item in self._batch_get([product_key(pid) for pid in product_ids], False):
+        for item in self._batch_get([product_key(pid) for pid in product_ids], consistent):
             counts[item["id"]["S"]] = shards_of(item)
         return counts
 

@@ -137,9 +137,11 @@ class DynamoDBStockRepository:
         """Units on hand per product and shard (None: no such product), read consistently."""
         return self._products.stock_levels(product_ids)
 
-    def shard_counts(self, product_ids: Sequence[str]) -> dict[str, int | None]:
+    def shard_counts(
+        self, product_ids: Sequence[str], *, consistent: bool = False
+    ) -> dict[str, int | None]:
         """Stock shards per product (0: unsharded, None: no such product)."""
-        return self._products.shard_counts(product_ids)
+        return self._products.shard_counts(product_ids, consistent=consistent)
 
     def reserve(self, reservation: Reservation, trigger: Trigger) -> None:
         """Writes the RESERVED ``reservation`` and takes its units from stock as its

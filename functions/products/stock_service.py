@@ -43,7 +43,9 @@ class StockRepository(Protocol):
 
     def stock_levels(self, product_ids: Sequence[str]) -> dict[str, StockLevels | None]: ...
 
-    def shard_counts(self, product_ids: Sequence[str]) -> dict[str, int | None]: ...
+    def shard_counts(
+        self, product_ids: Sequence[str], *, consistent: bool = False
+    ) -> dict[str, int | None]: ...
 
     def reserve(self, reservation: Reservation, trigger: Trigger) -> None: ...
 
@@ -146,7 +148,7 @@ class StockService:
                     return Outcome.CANCELLED_FIRST
                 if current.status is not ReservationStatus.RESERVED:
                     return Outcome.NOTHING_TO_DO
-                counts = self._repository.shard_counts(current.product_ids)
+                counts = self._repository.shard_counts(current.product_ids, consistent=True)
                 deleted = sorted(pid for pid, n in counts.items() if n is None)
                 restock = restock_takes(order_id, current.taken(), counts)
                 self._repository.release(current.released(self._clock()), restock, trigger)
