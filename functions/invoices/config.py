@@ -6,13 +6,14 @@ import json
 import os
 from collections.abc import Mapping
 
-from invoices.domain import Party, TaxRate
+from invoices.domain import DEFAULT_NUMBER_SERIES, MAX_NUMBER_SERIES, Party, TaxRate
 
 TABLE_ENV = "INVOICES_TABLE_NAME"
 BUCKET_ENV = "INVOICES_BUCKET_NAME"
 TAX_RATE_ENV = "TAX_RATE_BASIS_POINTS"
 SELLER_ENV = "INVOICE_SELLER"
 DOWNLOAD_TTL_ENV = "DOWNLOAD_URL_TTL_SECONDS"
+NUMBER_SERIES_ENV = "INVOICE_NUMBER_SERIES"
 
 DEFAULT_DOWNLOAD_TTL_SECONDS = 300
 MAX_DOWNLOAD_TTL_SECONDS = 3600
@@ -54,3 +55,13 @@ def download_ttl_seconds(environ: Mapping[str, str] = os.environ) -> int:
     if not 1 <= seconds <= MAX_DOWNLOAD_TTL_SECONDS:
         raise ValueError(f"{DOWNLOAD_TTL_ENV} must be 1..{MAX_DOWNLOAD_TTL_SECONDS}")
     return seconds
+
+
+def number_series(environ: Mapping[str, str] = os.environ) -> int:
+    """How many parallel invoice number series (``INVOICE_NUMBER_SERIES``, 1..99; default
+    16). Raising it later is safe: existing series continue, new ones start at 1. Lowering
+    it only leaves the higher series idle: numbers stay unique and gapless per series."""
+    count = int(environ.get(NUMBER_SERIES_ENV) or DEFAULT_NUMBER_SERIES)
+    if not 1 <= count <= MAX_NUMBER_SERIES:
+        raise ValueError(f"{NUMBER_SERIES_ENV} must be 1..{MAX_NUMBER_SERIES}")
+    return count

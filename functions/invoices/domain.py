@@ -3,8 +3,12 @@
 One invoice per confirmed order. Catalogue prices are **net**: the invoice lists the
 order's lines at their net prices, adds tax at the configured rate (basis points,
 ``2000`` = 20 %) on the subtotal, rounding half up to the minor unit, and states the
-gross total. Invoice numbers are ``INV-<year>-<sequence>``, sequential per calendar year
-(UTC) of issue, without gaps.
+gross total. Invoice numbers come from ``NUMBER_SERIES`` parallel series per calendar year
+(UTC) of issue, each sequential without gaps: ``INV-<year>-<series><sequence>``, the series
+as two digits and the sequence as six or more (``INV-2026-03000123`` is the 123rd invoice
+of series 03 in 2026). An order's series is fixed by a hash of its id, so no single
+counter serializes every invoice of the shop. Invoices numbered before the series existed
+keep their one-per-year form ``INV-<year>-<sequence>`` (``INV-2026-000123``).
 
 An invoice is created ``PENDING`` (number claimed, PDF not stored yet) and becomes
 ``ISSUED`` once its PDF is in the bucket; only then is it announced and downloadable.
@@ -12,6 +16,7 @@ An invoice is created ``PENDING`` (number claimed, PDF not stored yet) and becom
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -22,6 +27,12 @@ from shared.money import Money
 SERVICE = "invoices"
 NUMBER_PREFIX = "INV"
 NUMBER_DIGITS = 6
+SERIES_DIGITS = 2
+MAX_NUMBER_SERIES = 99
+DEFAULT_NUMBER_SERIES = 16
+"""Series per year: each takes at most a few tens of numbers a second (its counter item is
+claimed by one transaction at a time; see docs/capacity.md), so 16 of them carry the
+shop past the other limits of the order flow."""
 BASIS_POINTS_PER_UNIT = 10_000
 
 
@@ -92,22 +103,46 @@ class InvoiceLine:
 
 @dataclass(frozen=True)
 class InvoiceNumber:
+    """``sequence`` within ``series`` (1..99) of ``year``; ``series`` None is the single
+    yearly sequence used before the series existed."""
+
     year: int
     sequence: int
+    series: int | None = None
 
     def __post_init__(self) -> None:
         if self.sequence < 1:
             raise ValueError("invoice sequences start at 1")
+        if self.series is not None and not 1 <= self.series <= MAX_NUMBER_SERIES:
+            raise ValueError(f"invoice number series are 1..{MAX_NUMBER_SERIES}")
 
     def __str__(self) -> str:
-        return f"{NUMBER_PREFIX}-{self.year}-{self.sequence:0{NUMBER_DIGITS}d}"
+        sequence = f"{self.sequence:0{NUMBER_DIGITS}d}"
+        if self.series is None:
+            return f"{NUMBER_PREFIX}-{self.year}-{sequence}"
+        return f"{NUMBER_PREFIX}-{self.year}-{self.series:0{SERIES_DIGITS}d}{sequence}"
 
     @classmethod
-    def parse(cls, text: str) -> InvoiceNumber:
-        prefix, year, sequence = text.split("-")
-        if prefix != NUMBER_PREFIX:
+    def parse(cls, text: str, *, in_series: bool = False) -> InvoiceNumber:
+        """Reads ``str(number)`` back; ``in_series`` says which of the two forms it is (the
+        text alone cannot tell a long yearly sequence from a series and its sequence)."""
+        prefix, year, digits = text.split("-")
+        if prefix != NUMBER_PREFIX or not digits.isdigit():
             raise ValueError(f"not an invoice number: {text!r}")
-        return cls(int(year), int(sequence))
+        if not in_series:
+            return cls(int(year), int(digits))
+        if len(digits) < SERIES_DIGITS + NUMBER_DIGITS:
+            raise ValueError(f"not an invoice number of a series: {text!r}")
+        return cls(int(year), int(digits[SERIES_DIGITS:]), int(digits[:SERIES_DIGITS]))
+
+
+def series_of(order_id: str, series_count: int) -> int:
+    """The number series (1..``series_count``) of an order: a stable hash of its id, the
+    same in every process and on every redelivery."""
+    if not 1 <= series_count <= MAX_NUMBER_SERIES:
+        raise ValueError(f"the number of series is 1..{MAX_NUMBER_SERIES}")
+    digest = hashlib.sha256(order_id.encode()).digest()
+    return int.from_bytes(digest[:8], "big") % series_count + 1
 
 
 @dataclass(frozen=True)

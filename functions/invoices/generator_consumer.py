@@ -33,7 +33,10 @@ ORDER_CONFIRMED = event_type("orders", "OrderConfirmed")
 @cache
 def service() -> InvoiceService:
     policy = InvoicingPolicy(
-        seller=config.seller(), tax_rate=config.tax_rate(), bucket=config.bucket_name()
+        seller=config.seller(),
+        tax_rate=config.tax_rate(),
+        bucket=config.bucket_name(),
+        number_series=config.number_series(),
     )
     repository = DynamoDBInvoiceRepository(config.table_name(), aws.dynamodb())
     # Imported with the module, so the PDF library loads during init, not in the first

@@ -3,13 +3,17 @@
 - ``pk=INVOICE#<id>, sk=INVOICE``: the invoice (``gsi1pk=CUSTOMER#<customerId>``,
   ``gsi1sk=<issuedAt>#<id>``: a customer's invoices, oldest first);
 - ``pk=ORDER#<orderId>, sk=INVOICE``: the order's guard, naming its one invoice;
-- ``pk=INVOICE_NUMBERS#<year>, sk=COUNTER``: the last number issued that year.
+- ``pk=INVOICE_NUMBERS#<year>#S<series>, sk=COUNTER``: the last number issued in that
+  series that year (``series`` two digits, 01..99). ``pk=INVOICE_NUMBERS#<year>`` is the
+  single yearly counter of the numbers issued before the series existed; nothing advances
+  it any more, and its invoices read back as before.
 
-A new invoice claims the next number, the invoice and the order's guard in **one
-transaction**, conditional on the counter still holding the value read: two concurrent
-claims cannot take the same number, a failed claim takes none (no gaps), and a second
-invoice for an order cannot exist. A claim that loses a race on the counter reads it
-again and retries.
+A new invoice claims the next number of its series, the invoice and the order's guard in
+**one transaction**, conditional on the series' counter still holding the value read: two
+concurrent claims cannot take the same number, a failed claim takes none (no gaps within
+a series), and a second invoice for an order cannot exist. A claim that loses a race on
+the counter reads it again and retries. Claims in different series touch different items
+(on different partition keys), so they never contend.
 """
 
 from __future__ import annotations
@@ -20,7 +24,15 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from invoices.domain import Invoice, InvoiceLine, InvoiceNumber, InvoiceStatus, Party, TaxRate
+from invoices.domain import (
+    SERIES_DIGITS,
+    Invoice,
+    InvoiceLine,
+    InvoiceNumber,
+    InvoiceStatus,
+    Party,
+    TaxRate,
+)
 from shared.money import Money
 from shared.tracing import trace_item_attributes, with_trace_update
 
@@ -57,8 +69,11 @@ def order_guard_key(order_id: str) -> dict[str, Any]:
     return {"pk": {"S": f"ORDER#{order_id}"}, "sk": {"S": INVOICE_SK}}
 
 
-def counter_key(year: int) -> dict[str, Any]:
-    return {"pk": {"S": f"INVOICE_NUMBERS#{year}"}, "sk": {"S": COUNTER_SK}}
+def counter_key(year: int, series: int | None = None) -> dict[str, Any]:
+    """The counter of ``series`` in ``year`` (None: the yearly counter of the numbers issued
+    before the series existed)."""
+    suffix = "" if series is None else f"#S{series:0{SERIES_DIGITS}d}"
+    return {"pk": {"S": f"INVOICE_NUMBERS#{year}{suffix}"}, "sk": {"S": COUNTER_SK}}
 
 
 def is_invoice_item(key: Item) -> bool:
@@ -124,6 +139,7 @@ def invoice_to_item(invoice: Invoice) -> dict[str, Any]:
         "gsi1sk": {"S": f"{invoice.issued_at}#{invoice.id}"},
         "id": {"S": invoice.id},
         "number": {"S": str(invoice.number)},
+        **_series_attribute(invoice.number),
         "orderId": {"S": invoice.order_id},
         "customerId": {"S": invoice.customer_id},
         "customerEmail": {"S": invoice.customer_email},
@@ -146,10 +162,14 @@ def invoice_to_item(invoice: Invoice) -> dict[str, Any]:
     return item
 
 
+def _series_attribute(number: InvoiceNumber) -> dict[str, Any]:
+    return {} if number.series is None else {"numberSeries": {"N": str(number.series)}}
+
+
 def invoice_from_item(item: Item) -> Invoice:
     return Invoice(
         id=item["id"]["S"],
-        number=InvoiceNumber.parse(item["number"]["S"]),
+        number=InvoiceNumber.parse(item["number"]["S"], in_series="numberSeries" in item),
         order_id=item["orderId"]["S"],
         customer_id=item["customerId"]["S"],
         customer_email=item["customerEmail"]["S"],
@@ -194,22 +214,24 @@ class DynamoDBInvoiceRepository:
         ).get("Item")
         return self.get(guard["invoiceId"]["S"]) if guard else None
 
-    def last_number(self, year: int) -> int:
+    def last_number(self, year: int, series: int | None = None) -> int:
         item = self._client.get_item(
-            TableName=self._table, Key=counter_key(year), ConsistentRead=True
+            TableName=self._table, Key=counter_key(year, series), ConsistentRead=True
         ).get("Item")
         return int(item["lastNumber"]["N"]) if item else 0
 
-    def add_with_next_number(self, year: int, draft: Callable[[InvoiceNumber], Invoice]) -> Invoice:
-        """Stores ``draft(number)`` under the year's next number; raises
+    def add_with_next_number(
+        self, year: int, series: int, draft: Callable[[InvoiceNumber], Invoice]
+    ) -> Invoice:
+        """Stores ``draft(number)`` under the next number of ``series`` in ``year``; raises
         InvoiceAlreadyExists when its order already has an invoice."""
         for attempt in range(CLAIM_ATTEMPTS):
-            last = self.last_number(year)
-            invoice = draft(InvoiceNumber(year, last + 1))
+            last = self.last_number(year, series)
+            invoice = draft(InvoiceNumber(year, last + 1, series))
             try:
                 self._client.transact_write_items(
                     TransactItems=[
-                        self._advance_counter(year, last),
+                        self._advance_counter(counter_key(year, series), last),
                         {
                             "Put": {
                                 "TableName": self._table,
@@ -236,7 +258,9 @@ class DynamoDBInvoiceRepository:
                     raise InvoiceAlreadyExists(invoice.order_id) from error
                 # Another claim moved the counter (or is moving it): read it again.
                 self._sleep(random.uniform(0, 0.01 * 2 ** min(attempt, 5)))
-        raise NumberContention(f"no invoice number claimed for {year} in {CLAIM_ATTEMPTS} tries")
+        raise NumberContention(
+            f"no invoice number of series {series} claimed for {year} in {CLAIM_ATTEMPTS} tries"
+        )
 
     def mark_issued(self, invoice: Invoice) -> Invoice:
         """PENDING -> ISSUED; a no-op when another delivery already did it."""
@@ -256,10 +280,10 @@ class DynamoDBInvoiceRepository:
             )
         return invoice.issued()
 
-    def _advance_counter(self, year: int, last: int) -> TransactWriteItemTypeDef:
+    def _advance_counter(self, key: dict[str, Any], last: int) -> TransactWriteItemTypeDef:
         update: dict[str, Any] = {
             "TableName": self._table,
-            "Key": counter_key(year),
+            "Key": key,
             "UpdateExpression": "SET lastNumber = :next",
             "ExpressionAttributeValues": {":next": {"N": str(last + 1)}},
         }

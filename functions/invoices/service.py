@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from invoices.domain import (
+    DEFAULT_NUMBER_SERIES,
     ConfirmedOrder,
     Invoice,
     InvoiceNotFound,
@@ -28,6 +29,7 @@ from invoices.domain import (
     Party,
     TaxRate,
     draft_invoice,
+    series_of,
 )
 from invoices.repository import InvoiceAlreadyExists
 from invoices.storage import StoredObject
@@ -41,7 +43,7 @@ class InvoiceRepository(Protocol):
     def find_by_order(self, order_id: str) -> Invoice | None: ...
 
     def add_with_next_number(
-        self, year: int, draft: Callable[[InvoiceNumber], Invoice]
+        self, year: int, series: int, draft: Callable[[InvoiceNumber], Invoice]
     ) -> Invoice: ...
 
     def mark_issued(self, invoice: Invoice) -> Invoice: ...
@@ -55,11 +57,13 @@ class PdfStore(Protocol):
 
 @dataclass(frozen=True)
 class InvoicingPolicy:
-    """Who issues the invoices, at which tax rate, into which bucket."""
+    """Who issues the invoices, at which tax rate, into which bucket, numbered in how many
+    parallel series."""
 
     seller: Party
     tax_rate: TaxRate
     bucket: str
+    number_series: int = DEFAULT_NUMBER_SERIES
 
 
 @dataclass(frozen=True)
@@ -154,7 +158,8 @@ class InvoiceService:
             )
 
         try:
-            return self._repository.add_with_next_number(int(issued_at[:4]), draft)
+            series = series_of(order.order_id, policy.number_series)
+            return self._repository.add_with_next_number(int(issued_at[:4]), series, draft)
         except InvoiceAlreadyExists:
             # A concurrent delivery of the same order claimed first: finish its invoice.
             winner = self._repository.find_by_order(order.order_id)

@@ -60,12 +60,17 @@ class Product:
     version: int
     created_at: str
     updated_at: str
+    stock_shards: int = 0
+    """How many stock items hold ``stock`` between them (``products.stock.spread``); 0 for
+    a product stored before sharding, whose stock lives on its own item."""
 
     def __post_init__(self) -> None:
         if self.stock < 0:
             raise ValueError("stock cannot be negative")
         if self.version < 1:
             raise ValueError("versions start at 1")
+        if self.stock_shards < 0:
+            raise ValueError("stock shards cannot be negative")
 
     @classmethod
     def create(
@@ -78,6 +83,7 @@ class Product:
         price: Money,
         stock: int,
         now: str,
+        stock_shards: int = 0,
     ) -> Product:
         return cls(
             id=product_id,
@@ -89,6 +95,7 @@ class Product:
             version=1,
             created_at=now,
             updated_at=now,
+            stock_shards=stock_shards,
         )
 
     def revise(self, changes: ProductChanges, now: str) -> Product:

@@ -2,7 +2,14 @@
 
 - ``pk=PRODUCT#<id>, sk=PRODUCT``: the product, listed newest first through ``gsi1``
   (``gsi1pk=PRODUCT``, ``gsi1sk=<createdAt>#<id>``);
-- ``pk=SKU#<sku>, sk=SKU``: the SKU's uniqueness guard, written in the same transaction.
+- ``pk=SKU#<sku>, sk=SKU``: the SKU's uniqueness guard, written in the same transaction;
+- ``pk=STOCK#<id>#<n>, sk=STOCK`` (n = 0..``stockShards``-1): the product's stock shards,
+  each holding part of its stock (``stock``), each on its own partition key so that a
+  sale of one product spreads its writes over ``stockShards`` items and partitions. The
+  product's stock is their sum; its item's ``stock`` records the total as of its last
+  write through the API (what ``Product*`` events carry). A product without
+  ``stockShards`` (stored before sharding) keeps its stock on its own item until an admin
+  next sets its stock, which moves it into shards.
 
 Every product item also holds ``nameSearch``, its name normalized by
 ``products.search.normalize`` (rewritten with the item on every update, so it never lags
@@ -15,11 +22,13 @@ publisher to carry into the event.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from products.domain import ConcurrentWrite, DuplicateSku, Product, ProductNotFound, StaleVersion
 from products.search import normalize
+from products.stock import StockLevels, spread
 from shared.money import Money
 from shared.tracing import trace_item_attributes
 
@@ -29,6 +38,10 @@ if TYPE_CHECKING:
 
 PRODUCT_SK = "PRODUCT"
 SKU_SK = "SKU"
+STOCK_SK = "STOCK"
+SHARD_WRITE_ATTEMPTS = 5
+"""Tries of an admin's stock change while orders keep moving the shards under it."""
+BATCH_GET_LIMIT = 100
 LIST_PARTITION = "PRODUCT"
 LIST_INDEX = "gsi1"
 SEARCH_ATTRIBUTE = "nameSearch"
@@ -47,6 +60,15 @@ def product_key(product_id: str) -> dict[str, Any]:
 
 def sku_key(sku: str) -> dict[str, Any]:
     return {"pk": {"S": f"SKU#{sku}"}, "sk": {"S": SKU_SK}}
+
+
+def shard_key(product_id: str, shard: int) -> dict[str, Any]:
+    return {"pk": {"S": f"STOCK#{product_id}#{shard}"}, "sk": {"S": STOCK_SK}}
+
+
+def shards_of(item: Item) -> int:
+    """The product item's ``stockShards`` (0: stock on the item itself)."""
+    return int(item.get("stockShards", {}).get("N", "0"))
 
 
 def list_cursor(product: Product) -> str:
@@ -69,6 +91,8 @@ def product_to_item(product: Product, correlation_id: str | None = None) -> dict
         "createdAt": {"S": product.created_at},
         "updatedAt": {"S": product.updated_at},
     }
+    if product.stock_shards:
+        item["stockShards"] = {"N": str(product.stock_shards)}
     if correlation_id:
         item["lastCorrelationId"] = {"S": correlation_id}
     return item
@@ -89,6 +113,7 @@ def product_from_item(item: Item) -> Product:
         version=int(item["version"]["N"]),
         created_at=item["createdAt"]["S"],
         updated_at=item["updatedAt"]["S"],
+        stock_shards=shards_of(item),
     )
 
 
@@ -107,7 +132,10 @@ class DynamoDBProductRepository:
             TableName=self._table, Key=product_key(product_id), ConsistentRead=True
         )
         item = response.get("Item")
-        return product_from_item(item) if item else None
+        if not item:
+            return None
+        [product] = self._with_live_stock([product_from_item(item)], consistent=True)
+        return product
 
     def list_page(
         self, limit: int, after: str | None = None, name_contains: str | None = None
@@ -141,7 +169,7 @@ class DynamoDBProductRepository:
             start = response.get("LastEvaluatedKey")
             if len(found) > limit or not start:
                 break
-        products = found[:limit]
+        products = self._with_live_stock(found[:limit], consistent=False)
         if len(found) > limit:
             return products, list_cursor(products[-1])
         if start:  # out of reads (or DynamoDB's 1 MB page): resume where reading stopped
@@ -157,57 +185,174 @@ class DynamoDBProductRepository:
             "gsi1sk": {"S": cursor},
         }
 
-    def add(self, product: Product, correlation_id: str | None = None) -> None:
-        self._transact(
-            product,
-            [
-                {
-                    "Put": {
-                        "TableName": self._table,
-                        "Item": {
-                            **product_to_item(product, correlation_id),
-                            **trace_item_attributes(),
-                        },
-                        "ConditionExpression": "attribute_not_exists(pk)",
-                    }
-                },
-                self._claim_sku(product),
-            ],
-        )
+    def shard_levels(
+        self, products: Sequence[tuple[str, int]], *, consistent: bool
+    ) -> dict[str, tuple[int, ...]]:
+        """The units in each shard of ``products`` (id, shards); a missing shard item (its
+        product deleted meanwhile) counts 0."""
+        keys = [(pid, index) for pid, shards in products for index in range(shards)]
+        units = dict.fromkeys(keys, 0)
+        for item in self._batch_get([shard_key(pid, i) for pid, i in keys], consistent):
+            pid, _, index = item["pk"]["S"].removeprefix("STOCK#").rpartition("#")
+            units[(pid, int(index))] = int(item["stock"]["N"])
+        return {
+            pid: tuple(units[(pid, index)] for index in range(shards)) for pid, shards in products
+        }
 
-    def replace(self, current: Product, revised: Product, correlation_id: str | None) -> None:
-        """Writes ``revised`` if the stored product is still at ``current.version``."""
+    def stock_levels(self, product_ids: Sequence[str]) -> dict[str, StockLevels | None]:
+        """Units on hand per product, per shard (None: no such product), read consistently."""
+        levels: dict[str, StockLevels | None] = dict.fromkeys(product_ids)
+        sharded: list[tuple[str, int]] = []
+        for item in self._batch_get([product_key(pid) for pid in product_ids], True):
+            if shards := shards_of(item):
+                sharded.append((item["id"]["S"], shards))
+            else:
+                levels[item["id"]["S"]] = StockLevels((int(item["stock"]["N"]),), sharded=False)
+        for pid, units in self.shard_levels(sharded, consistent=True).items():
+            levels[pid] = StockLevels(units, sharded=True)
+        return levels
+
+    def shard_counts(
+        self, product_ids: Sequence[str], *, consistent: bool = False
+    ) -> dict[str, int | None]:
+        """Each product's number of stock shards (0: unsharded; None: no such product). An
+        eventually consistent read serves to plan a reservation (the count changes only
+        when a product moves into shards, and a write planned on a stale count fails its
+        condition and is planned again); a release reads consistently, since it takes a
+        missing product for a deleted one."""
+        counts: dict[str, int | None] = dict.fromkeys(product_ids)
+        for item in self._batch_get([product_key(pid) for pid in product_ids], consistent):
+            counts[item["id"]["S"]] = shards_of(item)
+        return counts
+
+    def _with_live_stock(self, products: list[Product], *, consistent: bool) -> list[Product]:
+        """``products`` with the stock of the sharded ones summed from their shards."""
+        sharded = [(p.id, p.stock_shards) for p in products if p.stock_shards]
+        if not sharded:
+            return products
+        levels = self.shard_levels(sharded, consistent=consistent)
+        return [replace(p, stock=sum(levels[p.id])) if p.stock_shards else p for p in products]
+
+    def _batch_get(self, keys: list[dict[str, Any]], consistent: bool) -> Iterable[Item]:
+        for start in range(0, len(keys), BATCH_GET_LIMIT):
+            request: Mapping[str, Any] = {
+                self._table: {
+                    "Keys": keys[start : start + BATCH_GET_LIMIT],
+                    "ConsistentRead": consistent,
+                }
+            }
+            while request:
+                response = self._client.batch_get_item(RequestItems=request)
+                yield from response.get("Responses", {}).get(self._table, [])
+                request = response.get("UnprocessedKeys") or {}
+
+    def add(self, product: Product, correlation_id: str | None = None) -> None:
         writes: list[TransactWriteItemTypeDef] = [
             {
                 "Put": {
                     "TableName": self._table,
-                    "Item": {**product_to_item(revised, correlation_id), **trace_item_attributes()},
-                    "ConditionExpression": "version = :expected",
-                    "ExpressionAttributeValues": {":expected": {"N": str(current.version)}},
+                    "Item": {**product_to_item(product, correlation_id), **trace_item_attributes()},
+                    "ConditionExpression": "attribute_not_exists(pk)",
                 }
-            }
+            },
+            self._claim_sku(product),
         ]
-        if revised.sku != current.sku:
-            writes += [self._claim_sku(revised), self._release_sku(current)]
-        self._transact(revised, writes, expected_version=current.version)
+        if product.stock_shards:
+            seen = dict.fromkeys(range(product.stock_shards))  # none exists yet
+            writes += self._set_shards(product, seen)
+        self._transact(product, writes)
+
+    def replace(self, current: Product, revised: Product, correlation_id: str | None) -> None:
+        """Writes ``revised`` if the stored product is still at ``current.version``. When
+        its stock changes (or it moves into shards), the shards are set to spread the new
+        total, each on condition that it still holds what was read: an order taking units
+        meanwhile makes the write read the shards again (``SHARD_WRITE_ATTEMPTS`` times,
+        then ConcurrentWrite)."""
+        resharding = revised.stock_shards and (
+            revised.stock != current.stock or not current.stock_shards
+        )
+        for _ in range(SHARD_WRITE_ATTEMPTS if resharding else 1):
+            writes: list[TransactWriteItemTypeDef] = [
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": {
+                            **product_to_item(revised, correlation_id),
+                            **trace_item_attributes(),
+                        },
+                        "ConditionExpression": "version = :expected",
+                        "ExpressionAttributeValues": {":expected": {"N": str(current.version)}},
+                    }
+                }
+            ]
+            if revised.sku != current.sku:
+                writes += [self._claim_sku(revised), self._release_sku(current)]
+            if resharding:
+                writes += self._set_shards(revised, self._seen_shards(current))
+            try:
+                self._transact(revised, writes, expected_version=current.version)
+                return
+            except ConcurrentWrite:
+                if not resharding:
+                    raise
+        raise ConcurrentWrite(revised.id)
 
     def remove(self, product: Product) -> None:
-        """Deletes ``product`` if the stored one is still at ``product.version``."""
-        self._transact(
-            product,
-            [
-                {
-                    "Delete": {
-                        "TableName": self._table,
-                        "Key": product_key(product.id),
-                        "ConditionExpression": "version = :expected",
-                        "ExpressionAttributeValues": {":expected": {"N": str(product.version)}},
-                    }
+        """Deletes ``product`` (and its stock shards) if the stored one is still at
+        ``product.version``."""
+        writes: list[TransactWriteItemTypeDef] = [
+            {
+                "Delete": {
+                    "TableName": self._table,
+                    "Key": product_key(product.id),
+                    "ConditionExpression": "version = :expected",
+                    "ExpressionAttributeValues": {":expected": {"N": str(product.version)}},
+                }
+            },
+            self._release_sku(product),
+        ]
+        writes += [
+            {"Delete": {"TableName": self._table, "Key": shard_key(product.id, index)}}
+            for index in range(product.stock_shards)
+        ]
+        self._transact(product, writes, expected_version=product.version)
+
+    def _seen_shards(self, product: Product) -> dict[int, int | None]:
+        """What each shard of ``product`` holds now (None: no item yet)."""
+        if not product.stock_shards:
+            return {}
+        found = {
+            int(item["pk"]["S"].rpartition("#")[2]): int(item["stock"]["N"])
+            for item in self._batch_get(
+                [shard_key(product.id, i) for i in range(product.stock_shards)], True
+            )
+        }
+        return {index: found.get(index) for index in range(product.stock_shards)}
+
+    def _set_shards(
+        self, product: Product, seen: Mapping[int, int | None]
+    ) -> list[TransactWriteItemTypeDef]:
+        """Puts ``product.stock`` spread over its shards, each on condition that it still
+        holds what ``seen`` says (None, or absent: that it does not exist)."""
+        writes: list[TransactWriteItemTypeDef] = []
+        for index, units in enumerate(spread(product.stock, product.stock_shards)):
+            before = seen.get(index)
+            put: dict[str, Any] = {
+                "TableName": self._table,
+                "Item": {
+                    **shard_key(product.id, index),
+                    "stock": {"N": str(units)},
+                    "updatedAt": {"S": product.updated_at},
                 },
-                self._release_sku(product),
-            ],
-            expected_version=product.version,
-        )
+            }
+            if before is None:
+                put["ConditionExpression"] = "attribute_not_exists(pk)"
+            else:
+                put["ConditionExpression"] = "#stock = :seen"
+                put["ExpressionAttributeNames"] = {"#stock": "stock"}
+                put["ExpressionAttributeValues"] = {":seen": {"N": str(before)}}
+            writes.append({"Put": put})  # type: ignore[typeddict-item]
+        return writes
 
     def _claim_sku(self, product: Product) -> TransactWriteItemTypeDef:
         return {
@@ -247,6 +392,13 @@ class DynamoDBProductRepository:
                 raise StaleVersion(product.id, expected_version) from error
             if failed and writes[failed[0]].get("Put", {}).get("Item", {}).get("productId"):
                 raise DuplicateSku(product.sku) from error
+            if failed and _is_shard(writes[failed[0]]):
+                raise ConcurrentWrite(product.id) from error  # an order moved a shard
             if "TransactionConflict" in reasons:
                 raise ConcurrentWrite(product.id) from error
             raise
+
+
+def _is_shard(write: TransactWriteItemTypeDef) -> bool:
+    item: Mapping[str, Any] = write.get("Put", {}).get("Item", {})
+    return bool(item.get("sk", {}).get("S") == STOCK_SK)

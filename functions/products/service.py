@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from products.domain import Product, ProductChanges, ProductNotFound, StaleVersion
 from products.search import normalize
+from products.stock import DEFAULT_STOCK_SHARDS, MAX_STOCK_SHARDS
 from shared.errors import BadRequest
 from shared.events.envelope import utc_now
 from shared.money import Money
@@ -16,6 +18,17 @@ from shared.paging import decode_token, encode_token
 
 DELETE_ATTEMPTS = 3
 QUERY_FIELD = "query.q"
+STOCK_SHARDS_ENV = "STOCK_SHARDS"
+
+
+def stock_shards_setting(environ: Mapping[str, str] = os.environ) -> int:
+    """Stock shards of a new product, and of an old one when its stock is next set
+    (``STOCK_SHARDS``, 1..32, default 4). Changing it affects only those: a product keeps
+    the shards it has."""
+    shards = int(environ.get(STOCK_SHARDS_ENV) or DEFAULT_STOCK_SHARDS)
+    if not 1 <= shards <= MAX_STOCK_SHARDS:
+        raise ValueError(f"{STOCK_SHARDS_ENV} must be 1..{MAX_STOCK_SHARDS}")
+    return shards
 
 
 class ProductRepository(Protocol):
@@ -54,10 +67,12 @@ class ProductService:
         *,
         clock: Callable[[], str] = utc_now,
         new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
+        stock_shards: int | None = None,
     ) -> None:
         self._repository = repository
         self._clock = clock
         self._new_id = new_id
+        self._stock_shards = stock_shards or stock_shards_setting()
 
     def create(self, draft: NewProduct, correlation_id: str | None = None) -> Product:
         product = Product.create(
@@ -68,6 +83,7 @@ class ProductService:
             price=draft.price,
             stock=draft.stock,
             now=self._clock(),
+            stock_shards=self._stock_shards,
         )
         self._repository.add(product, correlation_id)
         return product
@@ -100,11 +116,14 @@ class ProductService:
         correlation_id: str | None = None,
     ) -> Product:
         """Applies ``changes`` if the product is still at ``expected_version`` (else
-        StaleVersion). An update that changes nothing writes nothing."""
+        StaleVersion). An update that changes nothing writes nothing. Setting the stock of
+        a product stored before sharding moves it into shards."""
         current = self.get(product_id)
         if current.version != expected_version:
             raise StaleVersion(product_id, expected_version)
         revised = current.revise(changes, now=self._clock())
+        if revised is not current and not current.stock_shards and changes.stock is not None:
+            revised = replace(revised, stock_shards=self._stock_shards)
         if revised is not current:
             self._repository.replace(current, revised, correlation_id)
         return revised

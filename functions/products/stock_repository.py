@@ -6,9 +6,16 @@ the stream publisher turns into ``StockReserved`` / ``StockReservationFailed`` /
 ``StockReleased``: a stock change and its event can never disagree.
 
 - reserve: put the reservation (``attribute_not_exists(pk)``: once per order) and, per
-  line, decrement ``stock`` if the product exists and ``stock >= quantity``, bumping the
-  product's ``version``/``updatedAt`` (so ``ProductUpdated`` flows as for any change);
-- release: move the reservation RESERVED -> RELEASED and increment each line's stock.
+  take (``products.stock.Take``), decrement the ``stock`` of that stock shard if it holds
+  ``stock >= quantity``. A product stored before sharding has its own item decremented
+  instead (on condition that it is still unsharded), bumping its ``version``/``updatedAt``
+  as before (so ``ProductUpdated`` flows); shards carry no version, and a sale of a
+  sharded product announces only ``StockReserved``;
+- release: move the reservation RESERVED -> RELEASED and put each take back where it came
+  from (``products.stock.restock_takes``).
+
+The reservation item records its takes (``takes``: product id, shard, quantity), beside
+the ``lines`` its events carry.
 
 Failed conditions come back as the exceptions of ``products.stock``; the service decides
 what they mean. Items written here carry the correlation id (``lastCorrelationId``) and
@@ -17,11 +24,11 @@ the id (``causationId``) of the event that caused them, for the events they prod
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from products.repository import Item, product_key
+from products.repository import DynamoDBProductRepository, Item, product_key, shard_key
 from products.stock import (
     ProductsMissing,
     Reservation,
@@ -31,7 +38,9 @@ from products.stock import (
     Shortage,
     ShortageCode,
     StockCheckFailed,
+    StockLevels,
     StockLine,
+    Take,
     Trigger,
     WriteConflict,
 )
@@ -49,7 +58,6 @@ RETENTION = timedelta(days=90)
 RESERVED one never expires (it may still have to be released)."""
 
 _SETTLED = {ReservationStatus.FAILED, ReservationStatus.RELEASED, ReservationStatus.CANCELLED}
-_BATCH_GET_LIMIT = 100
 _CONDITION_FAILED = "ConditionalCheckFailed"
 _CONFLICT = "TransactionConflict"
 
@@ -74,6 +82,8 @@ def reservation_to_item(reservation: Reservation, trigger: Trigger) -> dict[str,
         "updatedAt": {"S": reservation.released_at or reservation.created_at},
         **_trigger_attributes(trigger),
     }
+    if reservation.takes:
+        item["takes"] = {"L": [_take_value(take) for take in reservation.takes]}
     if reservation.shortages:
         item["reasons"] = {"L": [_shortage_value(s) for s in reservation.shortages]}
     if reservation.released_at:
@@ -102,6 +112,7 @@ def reservation_from_item(item: Item) -> Reservation:
             for reason in item.get("reasons", {}).get("L", [])
         ),
         released_at=item.get("releasedAt", {}).get("S"),
+        takes=tuple(_take_from(take["M"]) for take in item.get("takes", {}).get("L", [])),
     )
 
 
@@ -114,6 +125,7 @@ class DynamoDBStockRepository:
     def __init__(self, table_name: str, client: DynamoDBClient) -> None:
         self._table = table_name
         self._client = client
+        self._products = DynamoDBProductRepository(table_name, client)
 
     def reservation(self, order_id: str) -> Reservation | None:
         response = self._client.get_item(
@@ -122,34 +134,24 @@ class DynamoDBStockRepository:
         item = response.get("Item")
         return reservation_from_item(item) if item else None
 
-    def stock_levels(self, product_ids: Sequence[str]) -> dict[str, int | None]:
-        """Units on hand per product (None: no such product), read consistently."""
-        levels: dict[str, int | None] = dict.fromkeys(product_ids)
-        for start in range(0, len(product_ids), _BATCH_GET_LIMIT):
-            keys = [product_key(pid) for pid in product_ids[start : start + _BATCH_GET_LIMIT]]
-            request: Mapping[str, Any] = {
-                self._table: {
-                    "Keys": keys,
-                    "ConsistentRead": True,
-                    "ProjectionExpression": "id, #stock",
-                    "ExpressionAttributeNames": {"#stock": "stock"},
-                }
-            }
-            while request:
-                response = self._client.batch_get_item(RequestItems=request)
-                for item in response.get("Responses", {}).get(self._table, []):
-                    levels[item["id"]["S"]] = int(item["stock"]["N"])
-                request = response.get("UnprocessedKeys") or {}
-        return levels
+    def stock_levels(self, product_ids: Sequence[str]) -> dict[str, StockLevels | None]:
+        """Units on hand per product and shard (None: no such product), read consistently."""
+        return self._products.stock_levels(product_ids)
+
+    def shard_counts(
+        self, product_ids: Sequence[str], *, consistent: bool = False
+    ) -> dict[str, int | None]:
+        """Stock shards per product (0: unsharded, None: no such product)."""
+        return self._products.shard_counts(product_ids, consistent=consistent)
 
     def reserve(self, reservation: Reservation, trigger: Trigger) -> None:
-        """Writes the RESERVED ``reservation`` and takes its lines from stock, all or
-        nothing. Raises ReservationExists, StockCheckFailed or WriteConflict."""
+        """Writes the RESERVED ``reservation`` and takes its units from stock as its
+        ``takes`` say, all or nothing. Raises ReservationExists, StockCheckFailed or
+        WriteConflict."""
         now = reservation.created_at
         writes: list[TransactWriteItemTypeDef] = [self._put_new(reservation, trigger)]
         writes += [
-            self._change_stock(line.product_id, -line.quantity, now, trigger)
-            for line in reservation.lines
+            self._change_stock(take, -take.quantity, now, trigger) for take in reservation.taken()
         ]
         reasons = self._transact(writes)
         if reasons is None:
@@ -170,19 +172,13 @@ class DynamoDBStockRepository:
             raise ReservationExists(reservation.order_id)
         raise WriteConflict(reservation.order_id)
 
-    def release(
-        self,
-        released: Reservation,
-        trigger: Trigger,
-        skip: Iterable[str] = (),
-    ) -> None:
-        """Moves the reservation from RESERVED to ``released`` and puts its lines back in
-        stock, except the products in ``skip`` (deleted meanwhile). Raises
-        ReservationChanged (no longer RESERVED), ProductsMissing or WriteConflict."""
+    def release(self, released: Reservation, restock: Iterable[Take], trigger: Trigger) -> None:
+        """Moves the reservation from RESERVED to ``released`` and puts the units of
+        ``restock`` back in stock. Raises ReservationChanged (no longer RESERVED),
+        ProductsMissing (a stock item is gone or was resharded) or WriteConflict."""
         assert released.released_at is not None
         now = released.released_at
-        skipped = set(skip)
-        restocked = [line for line in released.lines if line.product_id not in skipped]
+        restocked = list(restock)
         settle_values: dict[str, Any] = {
             ":released": {"S": ReservationStatus.RELEASED.value},
             ":reserved": {"S": ReservationStatus.RESERVED.value},
@@ -207,20 +203,20 @@ class DynamoDBStockRepository:
             }
         }
         writes = [settle] + [
-            self._change_stock(line.product_id, line.quantity, now, trigger) for line in restocked
+            self._change_stock(take, take.quantity, now, trigger) for take in restocked
         ]
         reasons = self._transact(writes)
         if reasons is None:
             return
         if reasons[0] == _CONDITION_FAILED:
             raise ReservationChanged(released.order_id)
-        missing = [
-            line.product_id
-            for line, reason in zip(restocked, reasons[1:], strict=True)
+        missing = {
+            take.product_id
+            for take, reason in zip(restocked, reasons[1:], strict=True)
             if reason == _CONDITION_FAILED
-        ]
+        }
         if missing:
-            raise ProductsMissing(missing)
+            raise ProductsMissing(sorted(missing))
         raise WriteConflict(released.order_id)
 
     def _put_new(self, reservation: Reservation, trigger: Trigger) -> TransactWriteItemTypeDef:
@@ -233,32 +229,43 @@ class DynamoDBStockRepository:
         }
 
     def _change_stock(
-        self, product_id: str, delta: int, now: str, trigger: Trigger
+        self, take: Take, delta: int, now: str, trigger: Trigger
     ) -> TransactWriteItemTypeDef:
-        """Adds ``delta`` to the product's stock as a new version of it; a decrement is
-        conditional on enough stock. The product must exist (it may have been deleted)."""
-        condition = "attribute_exists(pk)"
+        """Adds ``delta`` to the stock item ``take`` names; a decrement is conditional on
+        enough stock. The item must exist (its product may have been deleted); a product's
+        own item must still hold its stock (not moved into shards meanwhile), and changing
+        it makes a new version of the product."""
+        if take.shard is None:
+            condition = "attribute_exists(pk) AND attribute_not_exists(stockShards)"
+            update = (
+                "SET #stock = #stock + :delta, #version = #version + :one, "
+                "#updated = :now, lastCorrelationId = :correlation"
+            )
+            names = _PRODUCT_NAMES
+            values: dict[str, Any] = {
+                ":delta": {"N": str(delta)},
+                ":one": {"N": "1"},
+                ":now": {"S": now},
+                ":correlation": {"S": trigger.correlation_id},
+            }
+            update = with_trace_update(update, values)  # the product's item announces it
+            key = product_key(take.product_id)
+        else:
+            condition = "attribute_exists(pk)"
+            update = "SET #stock = #stock + :delta, #updated = :now"
+            names = {"#stock": "stock", "#updated": "updatedAt"}
+            values = {":delta": {"N": str(delta)}, ":now": {"S": now}}
+            key = shard_key(take.product_id, take.shard)
         if delta < 0:
             condition += " AND #stock >= :needed"
-        values: dict[str, Any] = {
-            ":delta": {"N": str(delta)},
-            ":one": {"N": "1"},
-            ":now": {"S": now},
-            ":correlation": {"S": trigger.correlation_id},
-        }
-        if delta < 0:
             values[":needed"] = {"N": str(-delta)}
         return {
             "Update": {
                 "TableName": self._table,
-                "Key": product_key(product_id),
-                "UpdateExpression": with_trace_update(
-                    "SET #stock = #stock + :delta, #version = #version + :one, "
-                    "#updated = :now, lastCorrelationId = :correlation",
-                    values,
-                ),
+                "Key": key,
+                "UpdateExpression": update,
                 "ConditionExpression": condition,
-                "ExpressionAttributeNames": _PRODUCT_NAMES,
+                "ExpressionAttributeNames": names,
                 "ExpressionAttributeValues": values,
             }
         }
@@ -281,6 +288,24 @@ class DynamoDBStockRepository:
 
 def _line_value(line: StockLine) -> dict[str, Any]:
     return {"M": {"productId": {"S": line.product_id}, "quantity": {"N": str(line.quantity)}}}
+
+
+def _take_value(take: Take) -> dict[str, Any]:
+    shard: dict[str, Any] = {"NULL": True} if take.shard is None else {"N": str(take.shard)}
+    return {
+        "M": {
+            "productId": {"S": take.product_id},
+            "shard": shard,
+            "quantity": {"N": str(take.quantity)},
+        }
+    }
+
+
+def _take_from(value: Item) -> Take:
+    shard = value["shard"].get("N")
+    return Take(
+        value["productId"]["S"], None if shard is None else int(shard), int(value["quantity"]["N"])
+    )
 
 
 def _shortage_value(shortage: Shortage) -> dict[str, Any]:

@@ -24,9 +24,14 @@ from products.stock import (
     ReservationStatus,
     StockCheckFailed,
     StockContention,
+    StockLevels,
     StockLine,
+    Take,
     Trigger,
     WriteConflict,
+    first_takes,
+    plan_takes,
+    restock_takes,
     shortages,
 )
 from shared.events.envelope import utc_now
@@ -36,15 +41,17 @@ from shared.observability import logger
 class StockRepository(Protocol):
     def reservation(self, order_id: str) -> Reservation | None: ...
 
-    def stock_levels(self, product_ids: Sequence[str]) -> dict[str, int | None]: ...
+    def stock_levels(self, product_ids: Sequence[str]) -> dict[str, StockLevels | None]: ...
+
+    def shard_counts(
+        self, product_ids: Sequence[str], *, consistent: bool = False
+    ) -> dict[str, int | None]: ...
 
     def reserve(self, reservation: Reservation, trigger: Trigger) -> None: ...
 
     def add(self, reservation: Reservation, trigger: Trigger) -> None: ...
 
-    def release(
-        self, released: Reservation, trigger: Trigger, skip: Iterable[str] = ()
-    ) -> None: ...
+    def release(self, released: Reservation, restock: Iterable[Take], trigger: Trigger) -> None: ...
 
 
 class Outcome(StrEnum):
@@ -84,24 +91,38 @@ class StockService:
         self._sleep = sleep
 
     def reserve(self, order_id: str, lines: Iterable[StockLine], trigger: Trigger) -> Outcome:
-        """Reserves every line of the order or none; records why when it cannot."""
+        """Reserves every line of the order or none; records why when it cannot.
+
+        The first try takes each line whole from its preferred shard without reading any
+        stock; when a shard is short, the stock is read and the units are taken from the
+        other shards too, so the order is refused only when a product's total is short."""
         wanted = tuple(lines)
+        takes: tuple[Take, ...] | None = None
         for attempt in self._attempts(order_id):
             reservation = Reservation.reserved(order_id, wanted, self._clock())
-            try:
-                self._repository.reserve(reservation, trigger)
-                return Outcome.RESERVED
-            except ReservationExists:
-                return Outcome.NOTHING_TO_DO
-            except WriteConflict:
-                self._back_off(attempt)
-                continue
-            except StockCheckFailed:
-                pass
+            if takes is None:
+                counts = self._repository.shard_counts(reservation.product_ids)
+                known = {pid: n for pid, n in counts.items() if n is not None}
+                if len(known) == len(counts):
+                    takes = first_takes(order_id, reservation.lines, known)
+            if takes is not None:
+                try:
+                    self._repository.reserve(reservation.taking(takes), trigger)
+                    return Outcome.RESERVED
+                except ReservationExists:
+                    return Outcome.NOTHING_TO_DO
+                except WriteConflict:
+                    self._back_off(attempt)
+                    continue
+                except StockCheckFailed:
+                    pass
             levels = self._repository.stock_levels(reservation.product_ids)
+            takes = plan_takes(order_id, reservation.lines, levels)
+            if takes is not None:
+                continue  # enough stock, spread over other shards (or it came back)
             found = shortages(reservation.lines, levels)
             if not found:
-                continue  # stock was put back between the transaction and the read
+                raise StockContention(f"order {order_id}: its takes do not fit one transaction")
             try:
                 self._repository.add(reservation.failed(found), trigger)
                 return Outcome.FAILED
@@ -112,13 +133,14 @@ class StockService:
         raise StockContention(f"order {order_id}: reservation kept conflicting")
 
     def release(self, order_id: str, lines: Iterable[StockLine], trigger: Trigger) -> Outcome:
-        """Puts a RESERVED order's stock back, once. Without a reservation yet, leaves a
-        CANCELLED one (``lines`` for the record), so a late OrderPlaced reserves nothing.
-        A product deleted meanwhile is skipped; the reservation is released all the same."""
+        """Puts a RESERVED order's stock back, once, into the stock items it came from.
+        Without a reservation yet, leaves a CANCELLED one (``lines`` for the record), so
+        a late OrderPlaced reserves nothing. A product deleted meanwhile is skipped; the
+        reservation is released all the same."""
         cancelled_lines = tuple(lines)
-        deleted: set[str] = set()
         for attempt in self._attempts(order_id):
             current = self._repository.reservation(order_id)
+            deleted: list[str] = []
             try:
                 if current is None:
                     tombstone = Reservation.cancelled(order_id, cancelled_lines, self._clock())
@@ -126,12 +148,14 @@ class StockService:
                     return Outcome.CANCELLED_FIRST
                 if current.status is not ReservationStatus.RESERVED:
                     return Outcome.NOTHING_TO_DO
-                self._repository.release(current.released(self._clock()), trigger, deleted)
+                counts = self._repository.shard_counts(current.product_ids, consistent=True)
+                deleted = sorted(pid for pid, n in counts.items() if n is None)
+                restock = restock_takes(order_id, current.taken(), counts)
+                self._repository.release(current.released(self._clock()), restock, trigger)
             except (ReservationExists, ReservationChanged):
                 continue  # another delivery got there first: look again
-            except ProductsMissing as missing:
-                deleted.update(missing.product_ids)
-                continue
+            except ProductsMissing:
+                continue  # deleted or moved into shards since the read: read again
             except WriteConflict:
                 self._back_off(attempt)
                 continue
@@ -139,7 +163,7 @@ class StockService:
                 logger.warning(
                     "Released a reservation without restocking deleted products",
                     order_id=order_id,
-                    product_ids=sorted(deleted),
+                    product_ids=deleted,
                 )
             return Outcome.RELEASED
         raise StockContention(f"order {order_id}: release kept conflicting")

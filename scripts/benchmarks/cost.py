@@ -43,16 +43,12 @@ ORDER_FLOW = [
     Step("orders-api", "request", 1, {"dynamodb": 2}, what="POST /orders"),
     Step("orders-api", "request", 1, {"dynamodb": 1}, what="GET /orders/{id}"),
     Step("orders-stream-publisher", "record", 2, {"sns": 1}, what="OrderPlaced, OrderConfirmed"),
-    Step("products-stock-consumer", "record", 1, {"dynamodb": 3}, what="reserve stock"),
-    Step(
-        "products-stream-publisher",
-        "record",
-        3,
-        {"sns": 1},
-        what="StockReserved, 2 x ProductUpdated (stock)",
-    ),
+    # Stock lives in shard items (docs/capacity.md): a reservation reads the products'
+    # shard counts and writes the reservation and one shard per line; no product item
+    # changes, so no ProductUpdated (nor projection write) follows a sale.
+    Step("products-stock-consumer", "record", 1, {"dynamodb": 2}, what="reserve stock"),
+    Step("products-stream-publisher", "record", 1, {"sns": 1}, what="StockReserved"),
     Step("orders-stock-consumer", "record", 1, {"dynamodb": 3}, what="confirm the order"),
-    Step("orders-projection-consumer", "record", 2, {"dynamodb": 2}, what="stock projection"),
     Step(
         "invoices-consumer",
         "record",
@@ -73,15 +69,15 @@ ORDER_FLOW = [
 # Request counts per order for the services billed per request.
 PER_ORDER = {
     "api_gateway_rest_requests": 2,  # POST /orders, GET /orders/{id}
-    # order + idempotency key (transaction: 2 WRU each); 2 products + reservation
-    # (transaction); order status + dedup; 2 projection rows; invoice + dedup
-    "dynamodb_write_request_units": 4 + 6 + 2 + 2 + 2,
-    # catalog projection (2 lines) + GET; reservation + 2 products; order; connections
-    "dynamodb_read_request_units": 3 + 3 + 1 + 2,
-    "sns_publishes": 6,  # every event of the happy path, published once
-    # messages: OrderPlaced->products, 2 x ProductUpdated->orders, StockReserved->orders,
+    # order + idempotency key (transaction: 2 WRU each); 2 stock shards + reservation
+    # (transaction); order status + dedup; invoice + dedup
+    "dynamodb_write_request_units": 4 + 6 + 2 + 2,
+    # catalog projection (2 lines) + GET; 2 products' shard counts; order; connections
+    "dynamodb_read_request_units": 3 + 1 + 1 + 2,
+    "sns_publishes": 4,  # every event of the happy path, published once
+    # messages: OrderPlaced->products, StockReserved->orders,
     # OrderConfirmed->invoices+notifications, InvoiceGenerated->notifications
-    "sqs_messages": 7,
+    "sqs_messages": 5,
     "s3_puts": 1,
     "s3_gets": 2,  # the customer's download, the PDF attached to the confirmation
     "ses_emails": 1,

@@ -1,11 +1,20 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import pytest
 
 from invoices import config
-from invoices.domain import InvoiceLine, InvoiceNumber, MixedCurrencies, TaxRate, object_key, totals
+from invoices.domain import (
+    InvoiceLine,
+    InvoiceNumber,
+    MixedCurrencies,
+    TaxRate,
+    object_key,
+    series_of,
+    totals,
+)
 from invoices.formatting import format_date
 from shared.money import Money
 
@@ -62,6 +71,33 @@ def test_invoice_numbers_are_zero_padded_per_year_and_parse_back() -> None:
         InvoiceNumber(2026, 0)
 
 
+def test_a_number_in_a_series_shows_its_series_and_parses_back() -> None:
+    number = InvoiceNumber(2026, 123, series=3)
+    assert str(number) == "INV-2026-03000123"
+    assert InvoiceNumber.parse("INV-2026-03000123", in_series=True) == number
+    assert str(InvoiceNumber(2026, 1_234_567, series=99)) == "INV-2026-991234567"
+    assert InvoiceNumber.parse("INV-2026-991234567", in_series=True) == InvoiceNumber(
+        2026, 1_234_567, 99
+    )
+    assert InvoiceNumber.parse("INV-2026-03000123") == InvoiceNumber(2026, 3_000_123)
+    for series in (0, 100):
+        with pytest.raises(ValueError, match=r"1\.\.99"):
+            InvoiceNumber(2026, 1, series=series)
+    with pytest.raises(ValueError, match="not an invoice number"):
+        InvoiceNumber.parse("INV-2026-000123", in_series=True)
+
+
+def test_an_order_always_falls_in_the_same_series_and_all_series_get_orders() -> None:
+    order_ids = [f"order-{n}" for n in range(2000)]
+    series = [series_of(order_id, 16) for order_id in order_ids]
+    assert series == [series_of(order_id, 16) for order_id in order_ids]
+    assert set(series) == set(range(1, 17))
+    assert min(Counter(series).values()) > 2000 / 16 / 2  # roughly even
+    assert {series_of(order_id, 1) for order_id in order_ids} == {1}
+    with pytest.raises(ValueError, match="number of series"):
+        series_of("o", 0)
+
+
 def test_pdf_key_is_per_customer() -> None:
     assert object_key("c1", "i1") == "invoices/c1/i1.pdf"
 
@@ -89,3 +125,11 @@ def test_download_ttl_defaults_to_five_minutes_and_is_bounded() -> None:
     assert config.download_ttl_seconds({"DOWNLOAD_URL_TTL_SECONDS": "60"}) == 60
     with pytest.raises(ValueError, match="DOWNLOAD_URL_TTL_SECONDS"):
         config.download_ttl_seconds({"DOWNLOAD_URL_TTL_SECONDS": "86400"})
+
+
+def test_number_series_default_to_sixteen_and_are_bounded() -> None:
+    assert config.number_series({}) == 16
+    assert config.number_series({"INVOICE_NUMBER_SERIES": "4"}) == 4
+    for bad in ("0", "100"):
+        with pytest.raises(ValueError, match="INVOICE_NUMBER_SERIES"):
+            config.number_series({"INVOICE_NUMBER_SERIES": bad})

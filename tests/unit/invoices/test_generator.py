@@ -1,4 +1,5 @@
-"""Invoice generation from OrderConfirmed: exactly one invoice per order, gapless numbers."""
+"""Invoice generation from OrderConfirmed: exactly one invoice per order, numbers unique
+across the shop and gapless within each series."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import threading
 import time
 import uuid
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -16,7 +18,7 @@ import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
 from invoices import config
-from invoices.domain import Invoice
+from invoices.domain import DEFAULT_NUMBER_SERIES, Invoice, InvoiceNumber, series_of
 from invoices.generator_consumer import confirmed_order
 from invoices.repository import DynamoDBInvoiceRepository
 from invoices.service import InvoiceService, InvoicingPolicy
@@ -28,6 +30,26 @@ pytestmark = pytest.mark.usefixtures("invoicing")
 
 def issued_invoices() -> list[dict[str, Any]]:
     return [item for item in scan_items("INVOICE#") if item["status"]["S"] == "ISSUED"]
+
+
+def sequences_by_series(items: list[dict[str, Any]]) -> dict[int, list[int]]:
+    """The sequences issued in each series, sorted; every stored number parses back."""
+    found: dict[int, list[int]] = defaultdict(list)
+    for item in items:
+        number = InvoiceNumber.parse(item["number"]["S"], in_series=True)
+        assert number.series is not None
+        assert item["numberSeries"] == {"N": str(number.series)}
+        found[number.series].append(number.sequence)
+    return {series: sorted(sequences) for series, sequences in found.items()}
+
+
+def assert_gapless_per_series(items: list[dict[str, Any]]) -> dict[int, list[int]]:
+    by_series = sequences_by_series(items)
+    for sequences in by_series.values():
+        assert sequences == list(range(1, len(sequences) + 1))
+    numbers = [item["number"]["S"] for item in items]
+    assert len(set(numbers)) == len(numbers)
+    return by_series
 
 
 def pdf_text(key: str) -> str:
@@ -81,8 +103,8 @@ class Serialized:
         return call
 
 
-def threaded_service(client: AtomicCalls) -> InvoiceService:
-    policy = InvoicingPolicy(config.seller(), config.tax_rate(), BUCKET)
+def threaded_service(client: AtomicCalls, series: int = DEFAULT_NUMBER_SERIES) -> InvoiceService:
+    policy = InvoicingPolicy(config.seller(), config.tax_rate(), BUCKET, number_series=series)
     repository = DynamoDBInvoiceRepository(TABLE, client, sleep=lambda _: time.sleep(0.001))  # type: ignore[arg-type]
     return InvoiceService(repository, S3InvoiceStore(Serialized(s3_client())), policy=policy)
 
@@ -94,24 +116,66 @@ def test_a_confirmed_order_gets_an_issued_invoice_with_its_pdf(deliver: Deliver)
     [item] = issued_invoices()
     year = time.gmtime().tm_year
     customer, invoice_id = event["data"]["customerId"], item["id"]["S"]
-    assert item["number"]["S"] == f"INV-{year}-000001"
+    series = series_of(event["data"]["orderId"], DEFAULT_NUMBER_SERIES)
+    number = f"INV-{year}-{series:02d}000001"
+    assert item["number"]["S"] == number
+    assert item["numberSeries"] == {"N": str(series)}
     assert item["orderId"]["S"] == event["data"]["orderId"]
     assert item["key"]["S"] == f"invoices/{customer}/{invoice_id}.pdf"
     assert item["total"]["M"]["amount"]["N"] == "6192"  # 51.60 net + 20 %
     assert item["causationId"]["S"] == event["id"]
     assert item["correlationId"]["S"] == event["correlationid"]
     text = pdf_text(item["key"]["S"])
-    assert f"INV-{year}-000001" in text
+    assert number in text
     assert "Total 61.92 EUR" in text
     head = boto3.client("s3").head_object(Bucket=BUCKET, Key=item["key"]["S"])
     assert head["ContentType"] == "application/pdf"
 
 
-def test_numbers_follow_each_other_within_a_year(deliver: Deliver) -> None:
-    for _ in range(3):
-        deliver(order_confirmed())
-    numbers = sorted(item["number"]["S"][-6:] for item in issued_invoices())
-    assert numbers == ["000001", "000002", "000003"]
+def test_numbers_follow_each_other_within_each_series(deliver: Deliver) -> None:
+    events = [order_confirmed() for _ in range(40)]
+    for event in events:
+        deliver(event)
+
+    by_series = assert_gapless_per_series(issued_invoices())
+    expected: dict[int, int] = defaultdict(int)
+    for event in events:
+        expected[series_of(event["data"]["orderId"], DEFAULT_NUMBER_SERIES)] += 1
+    assert {series: len(sequences) for series, sequences in by_series.items()} == expected
+    assert len(by_series) > 1  # 40 orders spread over several series
+    counters = {item["pk"]["S"]: int(item["lastNumber"]["N"]) for item in scan_items("INVOICE_")}
+    year = time.gmtime().tm_year
+    assert counters == {
+        f"INVOICE_NUMBERS#{year}#S{series:02d}": len(sequences)
+        for series, sequences in by_series.items()
+    }
+
+
+def test_invoices_numbered_before_the_series_still_read_back(deliver: Deliver) -> None:
+    """An invoice (and counter) of the single yearly sequence, as stored before the series
+    existed: its number reads back unchanged, and new invoices go to the series."""
+    client = boto3.client("dynamodb")
+    repository = DynamoDBInvoiceRepository(TABLE, client)
+    deliver(order_confirmed())
+    [item] = scan_items("INVOICE#")
+    legacy = {k: v for k, v in item.items() if k != "numberSeries"}
+    legacy["number"] = {"S": "INV-2026-000041"}
+    client.put_item(TableName=TABLE, Item=legacy)
+    client.put_item(
+        TableName=TABLE,
+        Item={
+            "pk": {"S": "INVOICE_NUMBERS#2026"},
+            "sk": {"S": "COUNTER"},
+            "lastNumber": {"N": "41"},
+        },
+    )
+
+    invoice = repository.get(legacy["id"]["S"])
+    assert invoice is not None
+    assert invoice.number == InvoiceNumber(2026, 41)
+    assert str(invoice.number) == "INV-2026-000041"
+    deliver(order_confirmed())
+    assert repository.last_number(2026) == 41  # the yearly counter is left alone
 
 
 def test_a_duplicated_event_gives_one_invoice(deliver: Deliver) -> None:
@@ -142,17 +206,25 @@ def test_concurrent_deliveries_of_one_order_give_one_invoice() -> None:
     assert client.cancelled > 0  # the deliveries really raced
 
 
-def test_concurrent_orders_get_unique_gapless_numbers() -> None:
+@pytest.mark.parametrize("series", [1, 3, DEFAULT_NUMBER_SERIES])
+def test_concurrent_orders_get_unique_numbers_gapless_per_series(series: int) -> None:
     client = AtomicCalls(boto3.client("dynamodb"))
-    service = threaded_service(client)
-    orders = [confirmed_order(order_confirmed(lines=1)) for _ in range(16)]
+    service = threaded_service(client, series)
+    orders = [confirmed_order(order_confirmed(lines=1)) for _ in range(24)]
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(service.invoice_order, orders))
 
-    sequences = sorted(invoice.number.sequence for invoice in results)
-    assert sequences == list(range(1, 17))
-    assert len(issued_invoices()) == 16
-    assert client.cancelled > 0  # numbers were contended, and no claim took two
+    assert len({str(invoice.number) for invoice in results}) == 24
+    assert all(
+        invoice.number.series == series_of(order.order_id, series)
+        for invoice, order in zip(results, orders, strict=True)
+    )
+    by_series = assert_gapless_per_series(issued_invoices())
+    assert sum(len(sequences) for sequences in by_series.values()) == 24
+    if series == 1:
+        assert by_series == {1: list(range(1, 25))}
+    if series < DEFAULT_NUMBER_SERIES:
+        assert client.cancelled > 0  # numbers were contended, and no claim took two
 
 
 def test_a_crash_before_the_pdf_is_completed_by_the_redelivery(deliver: Deliver) -> None:
@@ -168,7 +240,8 @@ def test_a_crash_before_the_pdf_is_completed_by_the_redelivery(deliver: Deliver)
     [issued] = issued_invoices()
     assert issued["number"]["S"] == pending["number"]["S"]  # no number lost
     deliver(order_confirmed())
-    assert sorted(i["number"]["S"][-1] for i in issued_invoices()) == ["1", "2"]
+    assert_gapless_per_series(issued_invoices())  # the crash cost no number
+    assert len(issued_invoices()) == 2
 
 
 def _raise(*_args: Any, **_kwargs: Any) -> None:
@@ -182,9 +255,17 @@ def test_a_year_starts_its_own_sequence() -> None:
     service = InvoiceService(
         repository, S3InvoiceStore(s3_client()), policy=policy, clock=lambda: next(clock)
     )
-    first = service.invoice_order(confirmed_order(order_confirmed()))
-    second = service.invoice_order(confirmed_order(order_confirmed()))
-    assert (str(first.number), str(second.number)) == ("INV-2026-000001", "INV-2027-000001")
+    order = confirmed_order(order_confirmed())
+    first = service.invoice_order(order)
+    series = series_of(order.order_id, DEFAULT_NUMBER_SERIES)
+    again = confirmed_order(order_confirmed())
+    while series_of(again.order_id, DEFAULT_NUMBER_SERIES) != series:  # same series, next year
+        again = confirmed_order(order_confirmed())
+    second = service.invoice_order(again)
+    assert (str(first.number), str(second.number)) == (
+        f"INV-2026-{series:02d}000001",
+        f"INV-2027-{series:02d}000001",
+    )
 
 
 def test_a_contract_violation_goes_to_the_dlq_and_is_not_retried(

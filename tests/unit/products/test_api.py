@@ -540,3 +540,38 @@ def test_a_bad_search_is_400_naming_q(call_api: ApiCall, q: str) -> None:
     assert response.status == 400
     assert [f["field"] for f in response.body["fields"]] == ["query.q"]
     assert response.body["error"] == "ValidationError"
+
+
+# --- stock shards --------------------------------------------------------------------------
+
+
+def test_stock_is_kept_in_shards_and_shown_as_their_total(
+    call_api: ApiCall, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GET and the catalogue pages show the sum of the shards, also after a sale that
+    changed only the shards; PUT of stock spreads the new total over them."""
+    from products import api
+    from products.stock import StockLine, Trigger
+    from products.stock_repository import DynamoDBStockRepository
+    from products.stock_service import StockService
+
+    monkeypatch.setenv("STOCK_SHARDS", "3")
+    api.service.cache_clear()
+    product = create(call_api, stock=10)
+    shards = [table_item(f"STOCK#{product['id']}#{n}", "STOCK") for n in range(3)]
+    assert [item["stock"]["N"] for item in shards if item] == ["4", "3", "3"]
+    client = boto3.client("dynamodb")
+    stock = StockService(DynamoDBStockRepository("ecommerce-test-products", client))
+    stock.reserve(str(uuid.uuid4()), [StockLine(product["id"], 4)], Trigger("e", "c"))
+
+    fetched = call_api("GET", f"/products/{product['id']}", user=CUSTOMER).body
+    listed = call_api("GET", "/products", user=CUSTOMER).body["items"]
+    assert (fetched["stock"], fetched["version"]) == (6, 1)
+    assert [item["stock"] for item in listed if item["id"] == product["id"]] == [6]
+
+    updated = call_api("PUT", f"/products/{product['id']}", body={"version": 1, "stock": 8})
+    assert updated.status == 200, updated.body
+    assert (updated.body["stock"], updated.body["version"]) == (8, 2)
+    shards = [table_item(f"STOCK#{product['id']}#{n}", "STOCK") for n in range(3)]
+    assert [item["stock"]["N"] for item in shards if item] == ["3", "3", "2"]
+    api.service.cache_clear()

@@ -10,9 +10,16 @@ from products.stock import (
     ReservationStatus,
     Shortage,
     ShortageCode,
+    StockLevels,
     StockLine,
+    Take,
+    first_takes,
     merge_lines,
+    plan_takes,
+    preferred_shard,
+    restock_takes,
     shortages,
+    spread,
 )
 from products.stock_service import RetryPolicy
 
@@ -80,3 +87,72 @@ def test_backoff_grows_with_full_jitter_up_to_a_cap() -> None:
         0.5,
     ]
     assert policy.delay(3, draw=lambda: 0.5) == pytest.approx(0.08)
+
+
+def test_a_total_is_spread_evenly_over_the_shards() -> None:
+    assert spread(10, 4) == (3, 3, 2, 2)
+    assert spread(3, 4) == (1, 1, 1, 0)
+    assert spread(0, 2) == (0, 0)
+    assert sum(spread(1_000_000_007, 32)) == 1_000_000_007
+    with pytest.raises(ValueError, match=r"1\.\.32"):
+        spread(1, 0)
+
+
+def test_orders_prefer_shards_evenly_and_always_the_same_one() -> None:
+    picks = [preferred_shard(f"order-{n}", "mug", 4) for n in range(4000)]
+    assert picks == [preferred_shard(f"order-{n}", "mug", 4) for n in range(4000)]
+    assert all(900 < picks.count(shard) < 1100 for shard in range(4))
+
+
+def test_the_first_plan_takes_each_line_whole_from_its_preferred_shard() -> None:
+    lines = [StockLine("mug", 2), StockLine("old", 1)]
+    assert first_takes("o", lines, {"mug": 4, "old": 0}) == (
+        Take("mug", preferred_shard("o", "mug", 4), 2),
+        Take("old", None, 1),
+    )
+
+
+def test_a_plan_falls_over_to_the_fullest_shards_and_refuses_only_a_short_total() -> None:
+    first = preferred_shard("o", "mug", 4)
+    units = [5, 5, 5, 5]
+    units[first] = 1
+    units[(first + 1) % 4] = 4
+    levels = {"mug": StockLevels(tuple(units), sharded=True)}
+
+    plan = plan_takes("o", [StockLine("mug", 12)], levels)
+
+    assert plan is not None
+    assert plan[0] == Take("mug", first, 1)
+    assert [take.quantity for take in plan] == [1, 5, 5, 1]  # then the fullest, in order
+    assert (first + 1) % 4 == plan[-1].shard
+    assert plan_takes("o", [StockLine("mug", 15)], levels) == (
+        *plan[:-1],
+        Take("mug", (first + 1) % 4, 4),
+    )
+    assert plan_takes("o", [StockLine("mug", 16)], levels) is None
+    assert plan_takes("o", [StockLine("gone", 1)], {"gone": None}) is None
+    old = {"old": StockLevels((3,), sharded=False)}
+    assert plan_takes("o", [StockLine("old", 3)], old) == (Take("old", None, 3),)
+
+
+def test_empty_shards_are_skipped_and_a_plan_must_fit_one_transaction() -> None:
+    levels = {"mug": StockLevels((0, 0, 3, 0), sharded=True)}
+    assert plan_takes("o", [StockLine("mug", 2)], levels) == (Take("mug", 2, 2),)
+    many = {f"p{n}": StockLevels((1, 1, 1), sharded=True) for n in range(MAX_LINES)}
+    assert plan_takes("o", [StockLine(f"p{n}", 3) for n in range(MAX_LINES)], many) is None
+
+
+def test_a_release_goes_back_where_the_units_came_from() -> None:
+    takes = (Take("mug", 2, 1), Take("mug", 0, 3), Take("old", None, 2), Take("gone", 1, 1))
+    back = restock_takes("o", takes, {"mug": 4, "old": 0, "gone": None})
+    assert back == (Take("mug", 2, 1), Take("mug", 0, 3), Take("old", None, 2))
+    moved = restock_takes("o", takes[2:3], {"old": 4})  # sharded since the reservation
+    assert moved == (Take("old", preferred_shard("o", "old", 4), 2),)
+
+
+def test_takes_must_add_up_to_the_lines() -> None:
+    reservation = Reservation.reserved("o", [StockLine("mug", 3)], NOW)
+    assert reservation.taking([Take("mug", 0, 1), Take("mug", 1, 2)]).takes
+    with pytest.raises(ValueError, match="add up"):
+        reservation.taking([Take("mug", 0, 2)])
+    assert reservation.taken() == (Take("mug", None, 3),)  # recorded before shards: own item

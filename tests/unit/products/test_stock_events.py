@@ -10,6 +10,7 @@ import pytest
 
 from products import stream_publisher
 from products.events import event_for_record, event_id_for
+from products.repository import shard_key
 from products.stock import StockLine
 from shared.contracts import validate_event
 from tests.unit.conftest import Topic
@@ -22,7 +23,7 @@ __all__ = ["shop"]  # the fixture, shared with the reservation tests
 def reserved_and_released(shop: Shop) -> tuple[str, str, list[dict[str, Any]]]:
     """Reserves then releases an order; returns the product, the order and the stream
     records DynamoDB wrote for the reservation item and the product, in order."""
-    mug = shop.add_product(stock=5)
+    mug = shop.add_legacy_product(stock=5)
     order = str(uuid.uuid4())
     product_v1 = shop.product(mug)
     shop.service.reserve(order, [StockLine(mug, 2)], PLACED)
@@ -39,6 +40,8 @@ def reserved_and_released(shop: Shop) -> tuple[str, str, list[dict[str, Any]]]:
 
 
 def test_a_reservation_and_its_release_are_announced(shop: Shop, events_topic: Topic) -> None:
+    """A legacy product (stock on its own item): each stock change is also a new version
+    of the product, announced as ProductUpdated."""
     mug, order, records = reserved_and_released(shop)
 
     response = stream_publisher.handler(stream_event(*records), lambda_context())
@@ -135,3 +138,31 @@ def test_an_unknown_event_name_on_a_reservation_is_a_failure() -> None:
 
     with pytest.raises(ValueError, match="TRUNCATE"):
         event_for_record(stream_record("TRUNCATE", keys=keys))
+
+
+def test_a_sharded_sale_announces_only_the_stock_events(shop: Shop) -> None:
+    """Shard items are not catalog items: their changes announce nothing, and the product
+    item is not written by a sale, so no ProductUpdated follows."""
+    mug = shop.add_product(stock=5)
+    order = str(uuid.uuid4())
+    before = shop.product(mug)
+    shards_before = [
+        shop.client.get_item(TableName="ecommerce-test-products", Key=shard_key(mug, i))["Item"]
+        for i in range(4)
+    ]
+    shop.service.reserve(order, [StockLine(mug, 2)], PLACED)
+    reserved = shop.reservation(order)
+    shards_after = [
+        shop.client.get_item(TableName="ecommerce-test-products", Key=shard_key(mug, i))["Item"]
+        for i in range(4)
+    ]
+
+    assert shop.product(mug) == before
+    assert all(
+        event_for_record(item_change(old, new)) is None
+        for old, new in zip(shards_before, shards_after, strict=True)
+    )
+    event = event_for_record(item_change(None, reserved))
+    assert event is not None
+    assert event["type"] == "ecommerce.products.StockReserved.v1"
+    assert event["data"]["lines"] == [{"productId": mug, "quantity": 2}]  # takes stay inside

@@ -1,5 +1,6 @@
 """Reserving and releasing stock against DynamoDB (moto): all or nothing, exactly once,
-never oversold."""
+never oversold; over a product's stock shards, and on the own item of a product stored
+before sharding ("legacy")."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ import pytest
 
 from products import stock_consumer
 from products.domain import ProductChanges
-from products.repository import DynamoDBProductRepository, product_key
+from products.repository import DynamoDBProductRepository, product_key, shard_key
 from products.service import NewProduct, ProductService
-from products.stock import StockContention, StockLine, Trigger
+from products.stock import StockContention, StockLine, Trigger, preferred_shard
 from products.stock_repository import DynamoDBStockRepository, reservation_key
 from products.stock_service import Outcome, RetryPolicy, StockService
 from shared.money import Money
@@ -34,8 +35,8 @@ class Shop:
     client: Any
     service: StockService
 
-    def add_product(self, stock: int, sku: str | None = None) -> str:
-        catalog = ProductService(DynamoDBProductRepository(TABLE, self.client))
+    def add_product(self, stock: int, sku: str | None = None, shards: int = 4) -> str:
+        catalog = ProductService(DynamoDBProductRepository(TABLE, self.client), stock_shards=shards)
         draft = NewProduct(
             sku=sku or f"SKU-{uuid.uuid4().hex[:8]}",
             name="Mug",
@@ -45,11 +46,32 @@ class Shop:
         )
         return catalog.create(draft).id
 
+    def add_legacy_product(self, stock: int) -> str:
+        """A product as stored before sharding: its stock on its own item, no shards."""
+        product_id = self.add_product(stock, shards=1)
+        item = self.product(product_id)
+        del item["stockShards"]
+        self.client.put_item(TableName=TABLE, Item=item)
+        self.client.delete_item(TableName=TABLE, Key=shard_key(product_id, 0))
+        return product_id
+
+    def shards_of(self, product_id: str) -> list[int | None]:
+        """What each stock shard holds (None: no shard item)."""
+        count = int(self.product(product_id).get("stockShards", {}).get("N", "0"))
+        found: list[int | None] = []
+        for index in range(count):
+            item = self.client.get_item(TableName=TABLE, Key=shard_key(product_id, index))
+            found.append(int(item["Item"]["stock"]["N"]) if "Item" in item else None)
+        return found
+
     def product(self, product_id: str) -> dict[str, Any]:
         return dict(self.client.get_item(TableName=TABLE, Key=product_key(product_id))["Item"])
 
     def stock_of(self, product_id: str) -> int:
-        return int(self.product(product_id)["stock"]["N"])
+        """The product's stock as GET shows it: the sum of its shards."""
+        product = DynamoDBProductRepository(TABLE, self.client).get(product_id)
+        assert product is not None
+        return product.stock
 
     def reservation(self, order_id: str) -> dict[str, Any] | None:
         response = self.client.get_item(TableName=TABLE, Key=reservation_key(order_id))
@@ -106,8 +128,8 @@ def test_every_line_is_reserved_in_one_go(shop: Shop) -> None:
     assert "expiresAt" not in item  # a live reservation must stay until it is released
 
 
-def test_a_reservation_is_a_new_version_of_each_product(shop: Shop) -> None:
-    mug = shop.add_product(stock=5)
+def test_a_reservation_of_a_legacy_product_is_a_new_version_of_it(shop: Shop) -> None:
+    mug = shop.add_legacy_product(stock=5)
     before = shop.product(mug)
 
     shop.service.reserve(new_order(), [StockLine(mug, 2)], PLACED)
@@ -160,8 +182,9 @@ def test_an_unknown_product_alone_fails_the_order(shop: Shop) -> None:
     assert shop.status_of(order) == "FAILED"
 
 
-def test_a_redelivered_order_is_reserved_once(shop: Shop) -> None:
-    mug = shop.add_product(stock=5)
+@pytest.mark.parametrize("legacy", [False, True])
+def test_a_redelivered_order_is_reserved_once(shop: Shop, legacy: bool) -> None:
+    mug = shop.add_legacy_product(stock=5) if legacy else shop.add_product(stock=5)
     order = new_order()
 
     first = shop.service.reserve(order, [StockLine(mug, 2)], PLACED)
@@ -169,7 +192,7 @@ def test_a_redelivered_order_is_reserved_once(shop: Shop) -> None:
 
     assert (first, again) == (Outcome.RESERVED, Outcome.NOTHING_TO_DO)
     assert shop.stock_of(mug) == 3
-    assert shop.product(mug)["version"] == {"N": "2"}
+    assert shop.product(mug)["version"] == {"N": "2" if legacy else "1"}
 
 
 def test_a_redelivered_failed_order_stays_failed_even_when_stock_arrives(shop: Shop) -> None:
@@ -185,8 +208,10 @@ def test_a_redelivered_failed_order_stays_failed_even_when_stock_arrives(shop: S
     assert shop.stock_of(mug) == 10
 
 
-def test_a_cancelled_order_gets_its_stock_back_exactly_once(shop: Shop) -> None:
-    mug, cup = shop.add_product(stock=5), shop.add_product(stock=3)
+@pytest.mark.parametrize("legacy", [False, True])
+def test_a_cancelled_order_gets_its_stock_back_exactly_once(shop: Shop, legacy: bool) -> None:
+    add = shop.add_legacy_product if legacy else shop.add_product
+    mug, cup = add(5), add(3)
     order = new_order()
     shop.service.reserve(order, [StockLine(mug, 2), StockLine(cup, 1)], PLACED)
 
@@ -200,7 +225,8 @@ def test_a_cancelled_order_gets_its_stock_back_exactly_once(shop: Shop) -> None:
         Outcome.NOTHING_TO_DO,
     )
     assert (shop.stock_of(mug), shop.stock_of(cup)) == (5, 3)
-    assert shop.product(mug)["version"] == {"N": "3"}  # reserved, then released
+    # a legacy product: reserved, then released; shards carry no product version
+    assert shop.product(mug)["version"] == {"N": "3" if legacy else "1"}
     item = shop.reservation(order)
     assert item is not None
     assert item["status"] == {"S": "RELEASED"}
@@ -262,7 +288,7 @@ def conflict(client: Any, writes: int) -> Exception:
 def test_a_transaction_conflict_is_retried_not_reported_as_a_shortage(
     shop: Shop, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    mug = shop.add_product(stock=5)
+    mug = shop.add_product(stock=8)  # 2 in each shard: the first plan fits
     order = new_order()
     transact = shop.client.transact_write_items
     attempts: list[int] = []
@@ -281,7 +307,7 @@ def test_a_transaction_conflict_is_retried_not_reported_as_a_shortage(
     assert service.release(order, [], CANCELLED) is Outcome.RELEASED
     assert len(attempts) == 4
     assert len(naps) == 2
-    assert shop.stock_of(mug) == 5
+    assert shop.stock_of(mug) == 8
 
 
 def test_endless_conflicts_give_up_so_the_queue_retries_later(
@@ -342,8 +368,11 @@ def serializable_dynamodb(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     return seen
 
 
-def test_racing_orders_never_oversell(shop: Shop, serializable_dynamodb: Counter[str]) -> None:
-    mug = shop.add_product(stock=10)
+@pytest.mark.parametrize("shards", [0, 1, 4])
+def test_racing_orders_never_oversell(
+    shop: Shop, serializable_dynamodb: Counter[str], shards: int
+) -> None:
+    mug = shop.add_product(stock=10, shards=shards) if shards else shop.add_legacy_product(10)
     orders = [new_order() for _ in range(30)]
     service = StockService(DynamoDBStockRepository(TABLE, shop.client))  # real backoff
     start = threading.Barrier(len(orders))
@@ -367,5 +396,170 @@ def test_racing_orders_never_oversell(shop: Shop, serializable_dynamodb: Counter
     assert Counter(outcomes.values()) == {Outcome.RESERVED: 10, Outcome.FAILED: 20}
     assert Counter(shop.status_of(order) for order in orders) == {"RESERVED": 10, "FAILED": 20}
     assert shop.stock_of(mug) == 0
-    assert shop.product(mug)["version"] == {"N": "11"}
+    assert shop.product(mug)["version"] == {"N": "11" if not shards else "1"}
+    assert shop.shards_of(mug) == [0] * shards
     assert all(count >= 2 for count in serializable_dynamodb.values())  # all retried a conflict
+
+
+def test_racing_orders_and_cancels_over_shards_keep_the_total_right(
+    shop: Shop,
+    serializable_dynamodb: Counter[str],  # noqa: ARG001 (patches moto)
+) -> None:
+    """Orders of 1..3 units race over a product's 4 shards (11 units: 3, 3, 3, 2) while
+    some of the reserved ones are cancelled: never oversold, nobody refused while the
+    total could cover them, and every unit back where it came from."""
+    mug = shop.add_product(stock=11, shards=4)
+    quantities = {new_order(): 1 + n % 3 for n in range(24)}
+    service = StockService(DynamoDBStockRepository(TABLE, shop.client))
+    start = threading.Barrier(len(quantities))
+    outcomes: dict[str, Outcome] = {}
+    released: list[str] = []
+    errors: list[BaseException] = []
+
+    def place_and_maybe_cancel(order: str) -> None:
+        start.wait()
+        try:
+            outcomes[order] = service.reserve(order, [StockLine(mug, quantities[order])], PLACED)
+            if outcomes[order] is Outcome.RESERVED and quantities[order] == 2:
+                assert service.release(order, [], CANCELLED) is Outcome.RELEASED
+                released.append(order)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=place_and_maybe_cancel, args=(o,)) for o in quantities]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert errors == []
+    held = [o for o, outcome in outcomes.items() if outcome is Outcome.RESERVED]
+    kept = sum(quantities[o] for o in held if o not in released)
+    assert kept <= 11
+    assert shop.stock_of(mug) == 11 - kept
+    shards = shop.shards_of(mug)
+    assert all(units is not None and units >= 0 for units in shards)
+    refused = [o for o, outcome in outcomes.items() if outcome is Outcome.FAILED]
+    for order in refused:  # refused only for want of the whole product's stock
+        item = shop.reservation(order)
+        assert item is not None
+        [reason] = item["reasons"]["L"]
+        assert int(reason["M"]["available"]["N"]) < quantities[order]
+    for order in held:
+        item = shop.reservation(order)
+        assert item is not None
+        takes = [
+            (int(t["M"]["shard"]["N"]), int(t["M"]["quantity"]["N"])) for t in item["takes"]["L"]
+        ]
+        assert sum(quantity for _, quantity in takes) == quantities[order]
+        assert len({shard for shard, _ in takes}) == len(takes)
+
+
+def test_an_order_falls_over_to_other_shards_before_it_is_refused(shop: Shop) -> None:
+    mug = shop.add_product(stock=7, shards=4)  # 2, 2, 2, 1
+    order = new_order()
+
+    assert shop.service.reserve(order, [StockLine(mug, 6)], PLACED) is Outcome.RESERVED
+
+    assert shop.stock_of(mug) == 1
+    item = shop.reservation(order)
+    assert item is not None
+    takes = [(int(t["M"]["shard"]["N"]), int(t["M"]["quantity"]["N"])) for t in item["takes"]["L"]]
+    assert takes[0][0] == preferred_shard(order, mug, 4)  # its own shard first
+    assert sum(quantity for _, quantity in takes) == 6
+    assert len({shard for shard, _ in takes}) == len(takes)
+    too_many = new_order()
+    assert shop.service.reserve(too_many, [StockLine(mug, 2)], PLACED) is Outcome.FAILED
+    failed = shop.reservation(too_many)
+    assert failed is not None
+    assert failed["reasons"]["L"][0]["M"]["available"] == {"N": "1"}  # the product's total
+
+
+def test_a_release_puts_each_unit_back_into_the_shard_it_came_from(shop: Shop) -> None:
+    mug = shop.add_product(stock=7, shards=4)
+    before = shop.shards_of(mug)
+    order = new_order()
+    shop.service.reserve(order, [StockLine(mug, 6)], PLACED)
+    during = shop.shards_of(mug)
+
+    assert shop.service.release(order, [], CANCELLED) is Outcome.RELEASED
+
+    assert shop.shards_of(mug) == before
+    assert during != before
+    assert shop.product(mug)["version"] == {"N": "1"}  # the catalog item is not written
+
+
+def test_a_legacy_product_moves_into_shards_when_its_stock_is_set(shop: Shop) -> None:
+    """A reservation made on the product's own item, released after the product moved
+    into shards, goes back to one of its shards: nothing is lost, nothing is doubled."""
+    mug = shop.add_legacy_product(stock=5)
+    early = new_order()
+    shop.service.reserve(early, [StockLine(mug, 2)], PLACED)
+    assert shop.stock_of(mug) == 3
+    catalog = ProductService(DynamoDBProductRepository(TABLE, shop.client), stock_shards=4)
+
+    moved = catalog.update(mug, 2, ProductChanges(stock=9))
+
+    assert (moved.stock, moved.stock_shards) == (9, 4)
+    assert shop.shards_of(mug) == [3, 2, 2, 2]
+    assert shop.stock_of(mug) == 9
+    late = new_order()
+    assert shop.service.reserve(late, [StockLine(mug, 1)], PLACED) is Outcome.RESERVED
+    assert shop.product(mug)["stock"] == {"N": "9"}  # its own item is no longer taken from
+    assert shop.service.release(early, [], CANCELLED) is Outcome.RELEASED
+    assert shop.stock_of(mug) == 9 - 1 + 2
+
+
+def test_an_admin_sets_the_total_spread_over_the_shards(shop: Shop) -> None:
+    mug = shop.add_product(stock=10, shards=4)
+    shop.service.reserve(new_order(), [StockLine(mug, 3)], PLACED)
+    catalog = ProductService(DynamoDBProductRepository(TABLE, shop.client))
+    current = catalog.get(mug)
+    assert (current.stock, current.version) == (7, 1)
+
+    updated = catalog.update(mug, 1, ProductChanges(stock=6))
+
+    assert (updated.stock, updated.version) == (6, 2)
+    assert shop.shards_of(mug) == [2, 2, 1, 1]
+    assert shop.stock_of(mug) == 6
+    renamed = catalog.update(mug, 2, ProductChanges(name="Big mug"))
+    assert shop.shards_of(mug) == [2, 2, 1, 1]  # a change without stock leaves the shards
+    assert renamed.stock == 6
+
+
+def test_an_admin_stock_change_racing_an_order_is_read_again(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An order takes a unit between the admin's read of the shards and the write: the
+    write's conditions fail, the shards are read again, and the total set still holds."""
+    mug = shop.add_product(stock=8, shards=4)
+    repository = DynamoDBProductRepository(TABLE, shop.client)
+    transact = shop.client.transact_write_items
+    raced: list[bool] = []
+
+    def order_sneaks_in(**request: Any) -> Any:
+        if not raced:
+            raced.append(True)
+            shop.service.reserve(new_order(), [StockLine(mug, 1)], PLACED)
+        return transact(**request)
+
+    monkeypatch.setattr(shop.client, "transact_write_items", order_sneaks_in)
+    updated = ProductService(repository).update(mug, 1, ProductChanges(stock=20))
+    monkeypatch.undo()
+
+    assert updated.stock == 20
+    assert shop.shards_of(mug) == [5, 5, 5, 5]
+    assert shop.stock_of(mug) == 20
+
+
+def test_deleting_a_product_deletes_its_shards(shop: Shop) -> None:
+    mug = shop.add_product(stock=8, shards=4)
+    order = new_order()
+    shop.service.reserve(order, [StockLine(mug, 1)], PLACED)
+
+    shop.delete_product(mug)
+
+    for index in range(4):
+        assert "Item" not in shop.client.get_item(TableName=TABLE, Key=shard_key(mug, index))
+    assert shop.service.release(order, [], CANCELLED) is Outcome.RELEASED
+    assert shop.service.reserve(new_order(), [StockLine(mug, 1)], PLACED) is Outcome.FAILED
