@@ -15,7 +15,8 @@ def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(build, "CACHE", tmp_path / "cache")
 
 
-ENTRIES = {"pkg/__init__.py": b"", "pkg/handler.py": b"def handler(event, context):\n    return 1\n"}
+HANDLER = b"def handler(event, context):\n    return 1\n"
+ENTRIES = {"pkg/__init__.py": b"", "pkg/handler.py": HANDLER}
 
 
 def test_an_unchanged_package_is_not_written_again(tmp_path: Path) -> None:
