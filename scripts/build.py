@@ -32,12 +32,14 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import inspect
 import json
 import os
 import shutil
 import subprocess
 import sys
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -358,6 +360,34 @@ def write_zip(destination: Path, entries: dict[str, bytes]) -> None:
     os.replace(temporary, destination)
 
 
+def _entries_digest(entries: dict[str, bytes]) -> str:
+    """What a zip written by write_zip would be made of: its entries, the zip writer's own
+    code and the deflate library (which together decide every byte)."""
+    digest = hashlib.sha256(inspect.getsource(write_zip).encode())
+    digest.update(zlib.ZLIB_RUNTIME_VERSION.encode())
+    for name in sorted(entries):
+        digest.update(b"\0" + name.encode() + b"\0" + hashlib.sha256(entries[name]).digest())
+    return digest.hexdigest()
+
+
+def write_zip_if_changed(destination: Path, entries: dict[str, bytes]) -> bool:
+    """write_zip, unless ``destination`` still is the zip it wrote last time from the same
+    entries (recorded under .cache/build/zips): deflating every package again at level 9
+    was most of a no-op `make build`, which `make up` runs first. Returns whether it wrote."""
+    record = CACHE / "zips" / f"{hashlib.sha256(str(destination).encode()).hexdigest()}.json"
+    inputs = _entries_digest(entries)
+    if destination.is_file() and record.is_file():
+        saved = json.loads(record.read_text())
+        current = hashlib.sha256(destination.read_bytes()).hexdigest()
+        if saved == {"inputs": inputs, "sha256": current}:
+            return False
+    write_zip(destination, entries)
+    record.parent.mkdir(parents=True, exist_ok=True)
+    written = hashlib.sha256(destination.read_bytes()).hexdigest()
+    record.write_text(json.dumps({"inputs": inputs, "sha256": written}))
+    return True
+
+
 @dataclass(frozen=True)
 class Artifact:
     package: str
@@ -408,7 +438,7 @@ def build(architecture: str, variants: list[str], output: Path = DIST) -> list[A
                 clashes = sorted(name for name in extra if name in third_party)
                 if clashes:
                     sys.exit(f"error: {lock_file.name} ships files lambda.txt does: {clashes[:3]}")
-            write_zip(destination, {**third_party, **extra, **own_code})
+            write_zip_if_changed(destination, {**third_party, **extra, **own_code})
             artifacts.append(describe(package, variant.name, destination))
     return artifacts
 

@@ -14,6 +14,7 @@ import json
 import re
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,16 +142,25 @@ def seed_demo_data(endpoints: dict[str, Any]) -> list[dict[str, Any]]:
     cognito = boto3.client(
         "cognito-idp", endpoint_url=endpoints["aws_endpoint_url"], region_name=endpoints["region"]
     )
-    users = []
-    for user in DEMO_USERS:
-        if user.groups == ("customer",):
-            sign_up_customer(cognito, endpoints, user.username)
-        else:
-            create_user(cognito, endpoints["user_pool_id"], user.username, user.groups)
-        users.append(
-            {"username": user.username, "password": DEMO_PASSWORD, "groups": list(user.groups)}
-        )
-    admin_token = id_token(cognito, endpoints["user_pool_client_id"], DEMO_USERS[0].username)
-    for product in DEMO_PRODUCTS:
-        post_json(f"{endpoints['rest_url']}/products", admin_token, product)
-    return users
+    admin, *others = DEMO_USERS
+    # Customers sign up (their trigger's first run, the mailed code) while the admin adds
+    # the products (the products function's first run): independent, so side by side.
+    with ThreadPoolExecutor(max_workers=max(1, len(others)), thread_name_prefix="seed") as pool:
+        signed_up = [
+            pool.submit(sign_up_customer, cognito, endpoints, user.username)
+            if user.groups == ("customer",)
+            else pool.submit(
+                create_user, cognito, endpoints["user_pool_id"], user.username, user.groups
+            )
+            for user in others
+        ]
+        create_user(cognito, endpoints["user_pool_id"], admin.username, admin.groups)
+        admin_token = id_token(cognito, endpoints["user_pool_client_id"], admin.username)
+        for product in DEMO_PRODUCTS:
+            post_json(f"{endpoints['rest_url']}/products", admin_token, product)
+        for future in signed_up:
+            future.result()
+    return [
+        {"username": user.username, "password": DEMO_PASSWORD, "groups": list(user.groups)}
+        for user in DEMO_USERS
+    ]

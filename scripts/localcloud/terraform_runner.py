@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +28,22 @@ def terraform_environment() -> dict[str, str]:
             env["TF_CLI_CONFIG_FILE"] = line.split("=", 1)[1].strip("'\"")
     env.setdefault("TF_IN_AUTOMATION", "1")
     return env
+
+
+PLAN_SUMMARY = re.compile(r"^(Plan: |No changes\.)")
+
+
+@dataclass(frozen=True)
+class ApplyTimings:
+    """Where an apply's time went: up to its plan summary (provider start-up, validation,
+    data sources, the plan), and in total (the rest is creating the resources)."""
+
+    plan_s: float
+    total_s: float
+
+    @property
+    def changes_s(self) -> float:
+        return self.total_s - self.plan_s
 
 
 class LocalTerraform:
@@ -55,9 +74,33 @@ class LocalTerraform:
     def init(self) -> None:
         self._run("init", "-input=false")
 
-    def apply(self, endpoint_url: str) -> None:
+    def apply(self, endpoint_url: str) -> ApplyTimings:
+        """A fresh apply into a new emulator; returns how long planning and applying took."""
         self.state_file.unlink(missing_ok=True)  # a new emulator holds nothing yet
-        self._run("apply", "-auto-approve", *self._stack_arguments(endpoint_url))
+        command = ["terraform", f"-chdir={LOCAL_ENVIRONMENT}", "apply", "-auto-approve"]
+        command += ["-no-color", *self._stack_arguments(endpoint_url)]
+        began = time.monotonic()
+        planned: float | None = None
+        with self.log_file.open("a") as log:
+            log.write(f"$ {' '.join(command)}\n")
+            log.flush()
+            with subprocess.Popen(
+                command, env=self._env, stdout=subprocess.PIPE, stderr=log, text=True
+            ) as process:
+                assert process.stdout is not None
+                try:
+                    for line in process.stdout:  # the same log, noting when the plan is ready
+                        log.write(line)
+                        if planned is None and PLAN_SUMMARY.match(line):
+                            planned = time.monotonic() - began
+                            log.flush()
+                except BaseException:  # interrupted: stop terraform as subprocess.run would
+                    process.kill()
+                    raise
+        if process.returncode != 0:
+            raise RuntimeError(f"terraform apply failed; see {self.log_file}")
+        total = time.monotonic() - began
+        return ApplyTimings(plan_s=planned if planned is not None else total, total_s=total)
 
     def planned_changes(self, endpoint_url: str) -> list[str]:
         """What a plan against the running emulator would change, one line per resource
@@ -74,7 +117,9 @@ class LocalTerraform:
         console_url = os.environ.get(CONSOLE_URL_ENV, "").strip()
         return [
             "-input=false",
-            "-parallelism=20",
+            # Up to 12 dead-letter queues, then 12 queues, sit ~25 s each in the provider's
+            # propagation wait: enough slots that nothing else queues behind them.
+            "-parallelism=64",
             f"-state={self.state_file}",
             f"-var=aws_endpoint_url={endpoint_url}",
             *([f"-var=console_url={console_url}"] if console_url else []),

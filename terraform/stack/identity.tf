@@ -39,6 +39,8 @@ module "identity_post_confirmation" {
   log_retention_days = var.log_retention_days
   alarm_actions      = local.alarm_actions
   tags               = local.tags
+
+  package_object = lookup(local.package_objects, local.identity_package, null) # lambda_packages_via_bucket
 }
 
 resource "aws_iam_role_policy" "identity_post_confirmation_pool" {

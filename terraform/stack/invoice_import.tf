@@ -118,7 +118,7 @@ module "invoice_import_processor" {
     {
       sid       = "ConsumeUploadNotifications"
       actions   = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
-      resources = [aws_sqs_queue.invoice_imports.arn]
+      resources = [local.invoice_imports_queue_arn] # known early: the function need not wait for the queue
     },
     {
       sid       = "ReadUploads"
@@ -153,6 +153,8 @@ module "invoice_import_processor" {
   log_retention_days = var.log_retention_days
   alarm_actions      = local.alarm_actions
   tags               = local.tags
+
+  package_object = lookup(local.package_objects, local.notifications_package, null) # lambda_packages_via_bucket
 }
 
 module "invoice_import_sweeper" {
@@ -187,6 +189,8 @@ module "invoice_import_sweeper" {
   log_retention_days = var.log_retention_days
   alarm_actions      = local.alarm_actions
   tags               = local.tags
+
+  package_object = lookup(local.package_objects, local.notifications_package, null) # lambda_packages_via_bucket
 }
 
 resource "aws_cloudwatch_event_rule" "invoice_import_sweep" {

@@ -156,6 +156,8 @@ module "invoices_generator" {
   log_retention_days = var.log_retention_days
   alarm_actions      = local.alarm_actions
   tags               = local.tags
+
+  package_object = lookup(local.package_objects, local.invoices_package, null) # lambda_packages_via_bucket
 }
 
 module "invoices_publisher" {
@@ -173,6 +175,8 @@ module "invoices_publisher" {
   log_retention_days    = var.log_retention_days
   alarm_actions         = local.alarm_actions
   tags                  = local.tags
+
+  package_object = lookup(local.package_objects, local.invoices_package, null) # lambda_packages_via_bucket
 }
 
 module "invoices_api" {
@@ -211,4 +215,6 @@ module "invoices_api" {
   log_retention_days = var.log_retention_days
   alarm_actions      = local.alarm_actions
   tags               = local.tags
+
+  package_object = lookup(local.package_objects, local.invoices_package, null) # lambda_packages_via_bucket
 }

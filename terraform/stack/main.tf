@@ -20,6 +20,40 @@ module "key" {
   tags        = local.tags
 }
 
+# Only with lambda_packages_via_bucket: the function zips, uploaded once per package for
+# CreateFunction to read (package_object of every function module).
+module "packages_bucket" {
+  source = "../modules/s3_bucket"
+  count  = var.lambda_packages_via_bucket ? 1 : 0
+
+  name                               = "${var.name_prefix}-packages-${data.aws_caller_identity.current.account_id}"
+  kms_key_arn                        = module.key.key_arn
+  deny_insecure_transport            = var.s3_deny_insecure_transport
+  noncurrent_version_expiration_days = 7
+  force_destroy                      = true # build outputs, reproducible from the sources
+  tags                               = local.tags
+}
+
+resource "aws_s3_object" "package" {
+  for_each = var.lambda_packages_via_bucket ? toset(local.package_names) : toset([])
+
+  bucket      = module.packages_bucket[0].name
+  key         = "${each.key}.zip"
+  source      = "${var.package_dir}/${each.key}.zip"
+  source_hash = filebase64sha256("${var.package_dir}/${each.key}.zip")
+  kms_key_id  = module.key.key_arn
+  tags        = local.tags
+}
+
+locals {
+  package_names = ["identity", "invoices", "notifications", "orders", "products"]
+  # package path -> its uploaded object; empty when the zips go in CreateFunction itself
+  package_objects = {
+    for name, object in aws_s3_object.package :
+    "${var.package_dir}/${name}.zip" => { bucket = object.bucket, key = object.key }
+  }
+}
+
 module "users" {
   source = "../modules/cognito_user_pool"
 

@@ -160,4 +160,6 @@ module "notifications_email" {
   log_retention_days = var.log_retention_days
   alarm_actions      = local.alarm_actions
   tags               = local.tags
+
+  package_object = lookup(local.package_objects, local.notifications_package, null) # lambda_packages_via_bucket
 }

@@ -84,6 +84,8 @@ module "orders_api" {
   log_retention_days = var.log_retention_days
   alarm_actions      = local.alarm_actions
   tags               = local.tags
+
+  package_object = lookup(local.package_objects, local.orders_package, null) # lambda_packages_via_bucket
 }
 
 module "orders_publisher" {
@@ -101,6 +103,8 @@ module "orders_publisher" {
   log_retention_days    = var.log_retention_days
   alarm_actions         = local.alarm_actions
   tags                  = local.tags
+
+  package_object = lookup(local.package_objects, local.orders_package, null) # lambda_packages_via_bucket
 }
 
 # --- consumers of the products topic ---------------------------------------------------
@@ -150,6 +154,8 @@ module "orders_projection_consumer" {
   log_retention_days = var.log_retention_days
   alarm_actions      = local.alarm_actions
   tags               = local.tags
+
+  package_object = lookup(local.package_objects, local.orders_package, null) # lambda_packages_via_bucket
 }
 
 module "orders_stock_results_queue" {
@@ -198,4 +204,6 @@ module "orders_stock_consumer" {
   log_retention_days = var.log_retention_days
   alarm_actions      = local.alarm_actions
   tags               = local.tags
+
+  package_object = lookup(local.package_objects, local.orders_package, null) # lambda_packages_via_bucket
 }

@@ -70,6 +70,8 @@ module "products_api" {
   log_retention_days = var.log_retention_days
   alarm_actions      = local.alarm_actions
   tags               = local.tags
+
+  package_object = lookup(local.package_objects, local.products_package, null) # lambda_packages_via_bucket
 }
 
 module "products_publisher" {
@@ -87,4 +89,6 @@ module "products_publisher" {
   log_retention_days    = var.log_retention_days
   alarm_actions         = local.alarm_actions
   tags                  = local.tags
+
+  package_object = lookup(local.package_objects, local.products_package, null) # lambda_packages_via_bucket
 }

@@ -64,4 +64,6 @@ module "products_stock_consumer" {
   log_retention_days = var.log_retention_days
   alarm_actions      = local.alarm_actions
   tags               = local.tags
+
+  package_object = lookup(local.package_objects, local.products_package, null) # lambda_packages_via_bucket
 }

@@ -101,6 +101,8 @@ module "websocket_authorizer" {
   log_retention_days = var.log_retention_days
   alarm_actions      = local.alarm_actions
   tags               = local.tags
+
+  package_object = lookup(local.package_objects, local.notifications_package, null) # lambda_packages_via_bucket
 }
 
 module "websocket_connections" {
@@ -153,6 +155,8 @@ module "websocket_connections" {
   log_retention_days = var.log_retention_days
   alarm_actions      = local.alarm_actions
   tags               = local.tags
+
+  package_object = lookup(local.package_objects, local.notifications_package, null) # lambda_packages_via_bucket
 }
 
 module "websocket_api" {
@@ -273,4 +277,6 @@ module "websocket_push" {
   log_retention_days = var.log_retention_days
   alarm_actions      = local.alarm_actions
   tags               = local.tags
+
+  package_object = lookup(local.package_objects, local.notifications_package, null) # lambda_packages_via_bucket
 }

@@ -79,7 +79,9 @@ resource "aws_lambda_function" "this" {
   function_name                  = var.function_name
   description                    = var.description
   role                           = aws_iam_role.this.arn
-  filename                       = var.package_path
+  filename                       = var.package_object == null ? var.package_path : null
+  s3_bucket                      = var.package_object == null ? null : var.package_object.bucket
+  s3_key                         = var.package_object == null ? null : var.package_object.key
   source_code_hash               = filebase64sha256(var.package_path)
   handler                        = var.handler
   runtime                        = var.runtime

@@ -24,6 +24,20 @@ variable "package_path" {
   }
 }
 
+variable "package_object" {
+  description = "The same zip as package_path, uploaded to S3: the function is created from it (CreateFunction with S3Bucket/S3Key) instead of from the zip sent in the request. Null: direct upload. The AWS provider creates functions from local files one at a time (a provider-wide lock held through each function's creation wait), so an environment with many functions deploys them in parallel from S3. package_path still decides, by its SHA-256, when the code is updated."
+  type = object({
+    bucket = string
+    key    = string
+  })
+  default = null
+
+  validation {
+    condition     = try(endswith(var.package_object.key, ".zip"), var.package_object == null)
+    error_message = "package_object must be null or name a .zip object."
+  }
+}
+
 variable "handler" {
   description = "Handler in `module.function` form, for example `products.api.handler`."
   type        = string

@@ -30,7 +30,9 @@ output "dlq_url" {
 
 output "dead_letter_queues" {
   description = "Queue ARN -> DLQ URL: merge these maps of every queue a consumer reads and jsonencode them into its DEAD_LETTER_QUEUES, where it parks contract violations."
-  value       = { (aws_sqs_queue.this.arn) = module.dead_letter_queue.url }
+  # The queue's ARN as known before it exists: a consumer function is then created while
+  # the provider still waits on the queue (only its event source mapping needs the queue).
+  value = { (local.queue_arn) = module.dead_letter_queue.url }
 }
 
 output "subscription_arn" {
@@ -44,7 +46,7 @@ output "consumer_policy_statements" {
     {
       sid       = "ConsumeQueue"
       actions   = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
-      resources = [aws_sqs_queue.this.arn]
+      resources = [local.queue_arn] # known before the queue exists, as in dead_letter_queues
     },
     {
       sid       = "SendToDeadLetterQueue"

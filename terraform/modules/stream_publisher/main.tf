@@ -78,6 +78,7 @@ module "function" {
   function_name         = var.function_name
   description           = var.description
   package_path          = var.package_path
+  package_object        = var.package_object
   architecture          = var.architecture
   memory_size           = var.memory_size
   timeout               = var.timeout

@@ -33,6 +33,20 @@ variable "package_path" {
   }
 }
 
+variable "package_object" {
+  description = "The zip uploaded to S3 to create the function from (see lambda_function's package_object); null: direct upload."
+  type = object({
+    bucket = string
+    key    = string
+  })
+  default = null
+
+  validation {
+    condition     = try(endswith(var.package_object.key, ".zip"), var.package_object == null)
+    error_message = "package_object must be null or name a .zip object."
+  }
+}
+
 variable "architecture" {
   description = "Instruction set of the function; must match the wheels in the package."
   type        = string

@@ -177,3 +177,40 @@ run "invalid_architecture_is_refused" {
 
   expect_failures = [var.architecture]
 }
+
+run "code_goes_in_the_request_by_default" {
+  command = plan
+
+  assert {
+    condition     = aws_lambda_function.this.filename == "tests/fixtures/function.zip" && aws_lambda_function.this.s3_bucket == null && aws_lambda_function.this.s3_key == null
+    error_message = "Without package_object the zip travels in CreateFunction itself."
+  }
+}
+
+run "code_comes_from_s3_with_a_package_object" {
+  command = plan
+
+  variables {
+    package_object = { bucket = "shop-local-packages-123456789012", key = "orders.zip" }
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.filename == null && aws_lambda_function.this.s3_bucket == "shop-local-packages-123456789012" && aws_lambda_function.this.s3_key == "orders.zip"
+    error_message = "With package_object the function is created from that object (no provider-wide upload lock)."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.source_code_hash == filebase64sha256("tests/fixtures/function.zip")
+    error_message = "The local zip still decides when the code is updated."
+  }
+}
+
+run "a_package_object_must_be_a_zip" {
+  command = plan
+
+  variables {
+    package_object = { bucket = "shop-local-packages-123456789012", key = "orders.tar.gz" }
+  }
+
+  expect_failures = [var.package_object]
+}
