@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from aws_lambda_powertools import Logger, Metrics
 
+from shared.startup import resume_garbage_collection
+
 if TYPE_CHECKING:
     from aws_lambda_powertools import Tracer
 
@@ -53,7 +55,9 @@ def tracer() -> Tracer:
 
 def lambda_handler(handler: Handler) -> Handler:
     """Wraps a Lambda entry point: Lambda context in every log line (state cleared per
-    invocation, so no key leaks into the next one), metrics flushed, X-Ray when enabled."""
+    invocation, so no key leaks into the next one), metrics flushed, X-Ray when enabled.
+    Wrapping ends the module's initialisation: garbage collection resumes (shared.startup)."""
+    resume_garbage_collection()
     wrapped: Callable[..., Any] = metrics.log_metrics(handler)
     if tracing_enabled():
         wrapped = tracer().capture_lambda_handler(wrapped)
