@@ -22,8 +22,9 @@ $(VENV)/.installed: requirements/dev.txt
 
 venv: $(VENV)/.installed ## create the virtual environment (pinned dependencies)
 
-generate: venv ## generate the event validators from schemas/
+generate: venv ## generate the event validators from schemas/ and the REST request validators
 	$(PY) scripts/contracts/generate.py
+	$(PY) scripts/openapi/requests.py
 
 lint: generate ## ruff and mypy
 	$(VENV)/bin/ruff check .

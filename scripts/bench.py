@@ -7,6 +7,8 @@ Runs against the built zips (`make build` first): every function is found from T
 and functions/*/ (scripts/benchmarks/functions.py). Prints a table and writes JSON to
 bench/results/<UTC timestamp>.json and bench/results/latest.json. `--quick` (1 run each,
 a few seconds; what tests/bench runs) checks that everything works, not how fast.
+`--cold-start-only --untraced` times just the cold inits without the tracer (and the
+package sizes): the quick way to judge a start-up change.
 Exits 1 if a handler fails to initialise or a scenario answers wrongly.
 """
 
@@ -46,6 +48,7 @@ def zips_in(folder: Path) -> dict[str, Path]:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     quick = args.quick
+    modes = ("untraced",) if args.untraced else ("traced",) if quick else ("traced", "untraced")
     found = functions.discover()
     host, deployed = zips_in(args.dist / "host"), zips_in(args.dist / "lambda")
     if not host:
@@ -70,12 +73,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             roots,
             runtime,
             runs=args.runs or (1 if quick else 15),
-            modes=("traced",) if quick else ("traced", "untraced"),
+            modes=modes,
         )
-        results["overhead"] = overhead.measure(
-            runnable, roots, runtime, invocations=20 if quick else 500
-        )
+        if not args.cold_start_only:
+            results["overhead"] = overhead.measure(
+                runnable, roots, runtime, invocations=20 if quick else 500
+            )
     results["package_size"] = package_size.measure(deployed or host)
+    if args.cold_start_only:
+        results["targets_met"] = verdicts(results)
+        return results
     results["contracts"] = contracts.measure(number=20 if quick else 2000)
     results["cost"] = cost.measure(found, results["overhead"], args.architecture)
     results["first_load"] = first_load.measure(args.web, use_browser=not quick)
@@ -105,6 +112,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smoke run: 1 run each")
     parser.add_argument("--runs", type=int, help="cold starts per handler (default 15)")
+    parser.add_argument(
+        "--cold-start-only",
+        action="store_true",
+        help="cold init and package size only (no overhead, contracts, cost, console)",
+    )
+    parser.add_argument(
+        "--untraced",
+        action="store_true",
+        help="cold init without the X-Ray tracer only (POWERTOOLS_TRACE_DISABLED)",
+    )
     parser.add_argument(
         "--pipeline",
         type=int,

@@ -48,6 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FUNCTIONS = ROOT / "functions"
 SHARED_PACKAGE = "shared"
 GENERATED_VALIDATORS = FUNCTIONS / SHARED_PACKAGE / "contracts" / "generated"
+GENERATED_REQUEST_VALIDATORS = FUNCTIONS / SHARED_PACKAGE / "rest_generated"
 REQUIREMENTS = ROOT / "requirements"
 LOCK_FILE = REQUIREMENTS / "lambda.txt"
 CACHE = ROOT / ".cache" / "build"
@@ -417,8 +418,9 @@ def describe(package: str, variant: str, path: Path) -> Artifact:
 
 
 def build(architecture: str, variants: list[str], output: Path = DIST) -> list[Artifact]:
-    if not (GENERATED_VALIDATORS / "__init__.py").is_file():
-        sys.exit("error: generated validators missing; run `make generate` first")
+    for generated in (GENERATED_VALIDATORS, GENERATED_REQUEST_VALIDATORS):
+        if not (generated / "__init__.py").is_file():
+            sys.exit(f"error: {generated.name} validators missing; run `make generate` first")
     check_dropped_parts_unused()
     chosen = [v for v in (lambda_variant(architecture), HOST_VARIANT) if v.name in variants]
     artifacts = []

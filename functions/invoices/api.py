@@ -11,8 +11,6 @@ from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-
 from invoices import config
 from invoices.domain import Invoice
 from invoices.repository import DynamoDBInvoiceRepository
@@ -27,6 +25,7 @@ from shared.http import (
     rest_resolver,
 )
 from shared.observability import lambda_handler
+from shared.rest_requests import Path, Query
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext

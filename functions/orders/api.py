@@ -13,12 +13,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 
 from orders import idempotency
 from orders.catalog import DynamoDBCatalog
 from orders.domain import OrderStatus
-from orders.models import OrderIn, order_json
+from orders.payloads import canonical_order_request, new_order, order_json
 from orders.repository import DynamoDBOrderRepository
 from orders.service import OrderService
 from shared import aws
@@ -31,12 +30,14 @@ from shared.http import (
     rest_resolver,
 )
 from shared.observability import current_correlation_id, lambda_handler, metrics
+from shared.rest_requests import Body, Header, JsonObject, Path, Query
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
 TABLE_ENV = "ORDERS_TABLE_NAME"
 OrderId = Annotated[UUID, Path(alias="id")]
+OrderBody = Annotated[JsonObject, Body("orders.models:OrderIn")]
 IdempotencyKey = Annotated[
     str | None,
     Header(alias=idempotency.HEADER, min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$"),
@@ -91,11 +92,11 @@ PLACE_ORDER["responses"][409] = {
 
 
 @app.post("/orders", **PLACE_ORDER)
-def place_order(body: OrderIn, idempotency_key: IdempotencyKey = None) -> Response[Any]:
+def place_order(body: OrderBody, idempotency_key: IdempotencyKey = None) -> Response[Any]:
     customer = current_principal(app)
 
     def place() -> dict[str, Any]:
-        order = service().place(customer, body.to_new_order(), current_correlation_id())
+        order = service().place(customer, new_order(body), current_correlation_id())
         metrics.add_metric(name="OrdersPlaced", unit="Count", value=1)
         return order_json(order)
 
@@ -106,7 +107,7 @@ def place_order(body: OrderIn, idempotency_key: IdempotencyKey = None) -> Respon
             place,
             customer_id=customer.user_id,
             key=idempotency_key,
-            body=body.model_dump(mode="json"),
+            body=canonical_order_request(body),
         )
     base_path = app.current_event.request_context.path or app.current_event.path
     return json_response(order, 201, Location=f"{base_path.rstrip('/')}/{order['id']}")

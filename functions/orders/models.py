@@ -1,23 +1,16 @@
-"""The REST API's request shapes (pydantic; validated by Powertools) and the order's JSON."""
+"""The REST API's request body (pydantic): the source of its JSON Schema (the generated
+request validator, ``scripts/openapi/requests.py``) and of the OpenAPI document. Build time
+only: the function validates with the generated validator and reads the body with
+``orders.payloads``."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from orders.domain import (
-    MAX_ADDRESS_LINE,
-    MAX_CITY,
-    MAX_LINES,
-    MAX_QUANTITY,
-    Order,
-    RequestedLine,
-    ShippingAddress,
-)
-from orders.items import order_document
-from orders.service import NewOrder
+from orders.domain import MAX_ADDRESS_LINE, MAX_CITY, MAX_LINES, MAX_QUANTITY
 
 AddressLine = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ADDRESS_LINE)
@@ -48,16 +41,6 @@ class AddressIn(Body):
     city: City
     country: Country
 
-    def to_address(self) -> ShippingAddress:
-        return ShippingAddress(
-            name=self.name,
-            line1=self.line1,
-            line2=self.line2 or None,
-            postal_code=self.postalCode,
-            city=self.city,
-            country=self.country,
-        )
-
 
 class OrderIn(Body):
     """``POST /orders``: what to order (ids and quantities; names and prices come from the
@@ -65,13 +48,3 @@ class OrderIn(Body):
 
     lines: Annotated[list[LineIn], Field(min_length=1, max_length=MAX_LINES)]
     shippingAddress: AddressIn
-
-    def to_new_order(self) -> NewOrder:
-        return NewOrder(
-            lines=[RequestedLine(str(line.productId), line.quantity) for line in self.lines],
-            shipping_address=self.shippingAddress.to_address(),
-        )
-
-
-def order_json(order: Order) -> dict[str, Any]:
-    return order_document(order)

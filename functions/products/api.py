@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 
 from products.domain import Product
-from products.models import ProductIn, ProductUpdate, product_json
+from products.payloads import has_changes, new_product, product_changes, product_json
 from products.repository import DynamoDBProductRepository
 from products.search import MAX_QUERY_LENGTH
 from products.service import ProductService
@@ -26,12 +25,15 @@ from shared.auth import ADMIN
 from shared.errors import BadRequest
 from shared.http import authorize, register_error_handlers, resolve, rest_resolver
 from shared.observability import current_correlation_id, lambda_handler
+from shared.rest_requests import Body, Header, JsonObject, Path, Query
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
 TABLE_ENV = "PRODUCTS_TABLE_NAME"
 ProductId = Annotated[UUID, Path(alias="id")]
+NewProductBody = Annotated[JsonObject, Body("products.models:ProductIn")]
+ProductUpdateBody = Annotated[JsonObject, Body("products.models:ProductUpdate")]
 _ETAG = re.compile(r'^(?:W/)?"?(\d{1,18})"?$')
 
 app = rest_resolver()
@@ -52,9 +54,10 @@ def product_response(product: Product, status: int = 200, **headers: str) -> Res
     )
 
 
-def expected_version(body: ProductUpdate, if_match: str | None) -> int:
-    if body.version is not None:
-        return body.version
+def expected_version(body: JsonObject, if_match: str | None) -> int:
+    version = body.get("version")
+    if version is not None:
+        return int(version)
     if if_match is None:
         raise BadRequest.for_field("body.version", "required (or send an If-Match header)")
     match = _ETAG.match(if_match.strip())
@@ -89,8 +92,8 @@ def get_product(product_id: ProductId) -> Response[Any]:
 
 
 @app.post("/products", **authorize(ADMIN, success=201, errors=[409, 415]))
-def create_product(body: ProductIn) -> Response[Any]:
-    product = service().create(body.to_new_product(), current_correlation_id())
+def create_product(body: NewProductBody) -> Response[Any]:
+    product = service().create(new_product(body), current_correlation_id())
     base_path = app.current_event.request_context.path or app.current_event.path
     location = f"{base_path.rstrip('/')}/{product.id}"
     return product_response(product, 201, Location=location)
@@ -99,15 +102,14 @@ def create_product(body: ProductIn) -> Response[Any]:
 @app.put("/products/<id>", **authorize(ADMIN, errors=[404, 409, 415]))
 def update_product(
     product_id: ProductId,
-    body: ProductUpdate,
+    body: ProductUpdateBody,
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
 ) -> Response[Any]:
+    changes = product_changes(body)
     version = expected_version(body, if_match)
-    if not body.has_changes():
+    if not has_changes(body):
         raise BadRequest.for_field("body", "name at least one field to change")
-    product = service().update(
-        str(product_id), version, body.to_changes(), current_correlation_id()
-    )
+    product = service().update(str(product_id), version, changes, current_correlation_id())
     return product_response(product)
 
 

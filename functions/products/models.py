@@ -1,4 +1,7 @@
-"""The REST API's request and response shapes (pydantic; validated by Powertools)."""
+"""The REST API's request bodies (pydantic): the source of their JSON Schema (the generated
+request validators, ``scripts/openapi/requests.py``) and of the OpenAPI document. Build
+time only: the function validates with the generated validators and reads the bodies with
+``products.payloads``."""
 
 from __future__ import annotations
 
@@ -6,15 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from products.domain import (
-    MAX_DESCRIPTION_LENGTH,
-    MAX_NAME_LENGTH,
-    MAX_SKU_LENGTH,
-    Product,
-    ProductChanges,
-)
-from products.service import NewProduct
-from shared.money import Money
+from products.domain import MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH, MAX_SKU_LENGTH
 
 MAX_AMOUNT = 100_000_000_00  # minor units
 MAX_STOCK = 1_000_000_000
@@ -41,9 +36,6 @@ class Price(Body):
     amount: Annotated[int, Field(strict=True, ge=0, le=MAX_AMOUNT)]
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 
-    def to_money(self) -> Money:
-        return Money(amount=self.amount, currency=self.currency)
-
 
 class ProductIn(Body):
     """``POST /products``."""
@@ -53,15 +45,6 @@ class ProductIn(Body):
     description: Description = ""
     price: Price
     stock: Stock = 0
-
-    def to_new_product(self) -> NewProduct:
-        return NewProduct(
-            sku=self.sku,
-            name=self.name,
-            description=self.description,
-            price=self.price.to_money(),
-            stock=self.stock,
-        )
 
 
 class ProductUpdate(Body):
@@ -81,29 +64,3 @@ class ProductUpdate(Body):
         if value is None:
             raise ValueError("cannot be null; leave the field out to keep its value")
         return value
-
-    def to_changes(self) -> ProductChanges:
-        return ProductChanges(
-            sku=self.sku,
-            name=self.name,
-            description=self.description,
-            price=self.price.to_money() if self.price else None,
-            stock=self.stock,
-        )
-
-    def has_changes(self) -> bool:
-        return bool(self.model_fields_set - {"version"})
-
-
-def product_json(product: Product) -> dict[str, Any]:
-    return {
-        "id": product.id,
-        "sku": product.sku,
-        "name": product.name,
-        "description": product.description,
-        "price": product.price.to_json(),
-        "stock": product.stock,
-        "version": product.version,
-        "createdAt": product.created_at,
-        "updatedAt": product.updated_at,
-    }

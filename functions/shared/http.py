@@ -1,17 +1,19 @@
-"""Helpers for services built on Powertools' ``APIGatewayRestResolver(enable_validation=True)``.
+"""Helpers for services built on Powertools' ``APIGatewayRestResolver``.
 
 - Error handlers turn domain-neutral errors (``shared.errors``) and request validation
   errors into JSON responses: ``{"error": ..., "message": ..., "fields": [...]}``. Only true
   bugs become a 500, and those are logged with their stack trace.
-- :func:`authorize` decides who may call a route *before* its request is validated.
-  Powertools runs the OpenAPI request validation ahead of every user middleware, so a
-  customer posting a broken body to an admin route would get a 400 describing the admin
-  payload instead of a 403. An authorized route therefore turns the resolver's automatic
-  validation off and runs the same validation middleware itself, right after the check.
+- :func:`authorize` decides who may call a route *before* its request is validated (a
+  customer posting a broken body to an admin route gets a 403, not a 400 describing the
+  admin payload), then validates the request with the route's generated validator
+  (``shared.rest_requests``: JSON Schema derived at build time from the route's
+  declaration and its pydantic model, so no function builds pydantic validation at
+  start-up).
 - :func:`authorize` also declares, for the OpenAPI document, the success status and every
-  error the route can answer (``ErrorBody``): 400 and 401 always, 403 when groups are
-  required, plus the route's own (404, 409, ...). ``scripts/openapi/export.py`` merges the
-  services' documents.
+  error the route can answer (``ErrorBody`` of ``shared.rest_models``, named here and
+  resolved at build time): 400 and 401 always, 403 when groups are required, plus the
+  route's own (404, 409, ...). ``scripts/openapi/export.py`` merges the services'
+  documents.
 - :func:`rest_resolver` creates a service's resolver; with ``CORS_ALLOWED_ORIGIN`` set (by
   Terraform: the web console's origin) every response to a request from exactly that
   origin carries the CORS headers (Powertools' CORSConfig), and every response says
@@ -34,15 +36,11 @@ from aws_lambda_powertools.event_handler import (
 )
 from aws_lambda_powertools.event_handler.exceptions import ServiceError
 from aws_lambda_powertools.event_handler.middlewares import BaseMiddlewareHandler
-from aws_lambda_powertools.event_handler.middlewares.openapi_validation import (
-    OpenAPIRequestValidationMiddleware,
-)
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
-from pydantic import BaseModel
 
 from shared.auth import Principal, principal_from_event
 from shared.errors import AppError, FieldError
@@ -54,6 +52,7 @@ from shared.observability import (
     logger,
     set_correlation_id,
 )
+from shared.rest_requests import ValidateRequest, takes_body
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
@@ -89,32 +88,15 @@ def cors_config() -> CORSConfig | None:
 
 
 def rest_resolver() -> APIGatewayRestResolver:
-    """A service's resolver: request validation, and CORS when an origin is configured."""
-    return APIGatewayRestResolver(
-        enable_validation=True, cors=cors_config(), json_body_deserializer=parse_json
-    )
+    """A service's resolver (CORS when an origin is configured). Powertools' own request
+    validation stays off: :func:`authorize` validates with the generated validators."""
+    return APIGatewayRestResolver(cors=cors_config(), json_body_deserializer=parse_json)
 
 
 NOT_JSON = "the body is not valid JSON"
-
-
-class ErrorField(BaseModel):
-    field: str
-    message: str
-
-
-class ErrorBody(BaseModel):
-    """The body of every error the services answer (``fields`` only for invalid input)."""
-
-    error: str
-    message: str
-    fields: list[ErrorField] | None = None
-
-
-class GatewayErrorBody(BaseModel):
-    """What API Gateway itself answers, e.g. 401 when its Cognito authorizer refuses."""
-
-    message: str
+ERROR_BODY = "shared.rest_models:ErrorBody"
+GATEWAY_ERROR_BODY = "shared.rest_models:GatewayErrorBody"
+"""The error bodies' pydantic models (``"module:Class"``), for the OpenAPI document only."""
 
 
 ERROR_DESCRIPTIONS = {
@@ -155,7 +137,8 @@ def field_path(location: Any) -> str:
 
 
 def validation_fields(errors: Any) -> list[FieldError]:
-    """Pydantic/Powertools error entries as client-facing field names (``body.price.amount``)."""
+    """Pydantic/Powertools error entries as client-facing field names (``body.price.amount``);
+    for a route that still validates with Powertools (``enable_validation=True``)."""
     fields: list[FieldError] = []
     for entry in errors:
         if entry.get("type") == "json_invalid":
@@ -236,8 +219,8 @@ class RequireJsonBody(BaseMiddlewareHandler["APIGatewayRestResolver"]):
     ) -> Response[Any]:
         route = app.context.get("_route")
         content_type = app.current_event.headers.get("content-type", "").strip().lower()
-        takes_body = route is not None and bool(route.dependant.body_params)
-        if takes_body and content_type and not content_type.startswith("application/json"):
+        with_body = route is not None and takes_body(route.func)
+        if with_body and content_type and not content_type.startswith("application/json"):
             raise RequestUnsupportedContentType(f"unsupported content type {content_type}", [])
         return next_middleware(app)
 
@@ -250,12 +233,13 @@ class RouteOptions(TypedDict):
 
 def documented_responses(success: int, errors: Iterable[int]) -> dict[int, OpenAPIResponse]:
     """OpenAPI responses: ``success`` (its schema from the route's return annotation; none
-    for 204) and each error status with its body's schema."""
+    for 204) and each error status with its body's model (named: ``documenting`` in
+    ``shared.rest_documentation`` puts the pydantic model in its place)."""
     responses: dict[int, OpenAPIResponse] = {success: {"description": HTTPStatus(success).phrase}}
     if success == HTTPStatus.NO_CONTENT:
         responses[success]["content"] = {}
     for status in sorted(set(errors)):
-        model = GatewayErrorBody if status == HTTPStatus.UNAUTHORIZED else ErrorBody
+        model = GATEWAY_ERROR_BODY if status == HTTPStatus.UNAUTHORIZED else ERROR_BODY
         responses[status] = {
             "description": ERROR_DESCRIPTIONS.get(status, HTTPStatus(status).phrase),
             "content": {content_types.APPLICATION_JSON: {"model": model}},
@@ -279,7 +263,7 @@ def authorize(
         "middlewares": [
             Authorize(frozenset(groups), verified_email=verified_email),
             RequireJsonBody(),
-            OpenAPIRequestValidationMiddleware(),  # type: ignore[no-untyped-call]
+            ValidateRequest(),
         ],
         "responses": documented_responses(success, [*always, *errors]),
     }

@@ -22,6 +22,8 @@ from typing import Any, TypeVar, cast
 
 from aws_lambda_powertools import Logger, Metrics
 
+from shared.startup import resume_garbage_collection
+
 DEFAULT_METRICS_NAMESPACE = "Ecommerce"
 
 logger = Logger()
@@ -41,7 +43,9 @@ Handler = TypeVar("Handler", bound=Callable[..., Any])
 def lambda_handler(handler: Handler) -> Handler:
     """Wraps a Lambda entry point: Lambda context (cold start, function, request id) and the
     X-Ray trace id in every log line (state cleared per invocation, so no key leaks into the
-    next one), metrics flushed with a ``ColdStart`` metric on an environment's first call."""
+    next one), metrics flushed with a ``ColdStart`` metric on an environment's first call.
+    Wrapping ends the module's initialisation: garbage collection resumes (shared.startup)."""
+    resume_garbage_collection()
     wrapped: Callable[..., Any] = metrics.log_metrics(handler, capture_cold_start_metric=True)
     return cast("Handler", logger.inject_lambda_context(wrapped, clear_state=True))
 

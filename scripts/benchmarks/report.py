@@ -52,15 +52,17 @@ def verdicts(results: dict[str, Any]) -> dict[str, bool]:
 
 
 def _cold_row(label: str, entry: dict[str, Any]) -> str:
-    """One line of the cold-init table: traced, then untraced (blank in a quick run)."""
+    """One line of the cold-init table: traced, then untraced (blank where not measured:
+    untraced in a quick run, traced with --untraced)."""
     nan = float("nan")
-    traced = entry["traced"]
-    untraced = entry.get("untraced", {"init_ms": nan, "ratio": nan, "cpu_ratio": nan})
+    missing = {"init_ms": nan, "ratio": nan, "cpu_ratio": nan, "max_rss_mb": nan}
+    traced = entry.get("traced", missing)
+    untraced = entry.get("untraced", missing)
     return (
         f"  {label:<30}{traced['init_ms']:>10.1f}{traced['ratio']:>7.2f}"
         f"{traced['cpu_ratio']:>6.2f}{untraced['init_ms']:>13.1f}"
         f"{untraced['ratio']:>7.2f}{untraced['cpu_ratio']:>6.2f}"
-        f"{traced['max_rss_mb']:>8.1f}"
+        f"{entry.get('traced', untraced)['max_rss_mb']:>8.1f}"
     )
 
 

@@ -1,6 +1,7 @@
 """Exports the REST API's OpenAPI 3.1 document to ``docs/api/openapi.json``.
 
 Each service's resolver (``<service>.api.app``) describes its own routes, request models
+(as Powertools' validating resolver would: ``shared.rest_documentation.documenting``)
 and responses (``shared.http.authorize`` declares the success status and the errors). This
 script merges the three documents into the one API that API Gateway serves, adds the
 Cognito security scheme and a servers placeholder, and writes it deterministically (sorted
@@ -64,8 +65,11 @@ POWERTOOLS_VALIDATION_SCHEMAS = (
 
 
 def service_document(service: str) -> dict[str, Any]:
+    from shared.rest_documentation import documenting
+
     module = importlib.import_module(f"{service}.api")
-    document: dict[str, Any] = json.loads(module.app.get_openapi_json_schema(title=service))
+    with documenting(module.app) as app:
+        document: dict[str, Any] = json.loads(app.get_openapi_json_schema(title=service))
     return document
 
 

@@ -30,14 +30,17 @@ module "rest_api" {
     products = {
       function_name = module.products_api.function_name
       invoke_arn    = module.products_api.invoke_arn
+      qualifier     = module.products_api.qualifier
     }
     orders = {
       function_name = module.orders_api.function_name
       invoke_arn    = module.orders_api.invoke_arn
+      qualifier     = module.orders_api.qualifier
     }
     invoices = {
       function_name = module.invoices_api.function_name
       invoke_arn    = module.invoices_api.invoke_arn
+      qualifier     = module.invoices_api.qualifier
     }
   }
   routes = local.rest_routes

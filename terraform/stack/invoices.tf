@@ -183,6 +183,7 @@ module "invoices_api" {
   source = "../modules/lambda_function"
 
   function_name = "${var.name_prefix}-invoices-api"
+  snap_start    = var.snap_start_synchronous_functions
   description   = "Invoices REST API: metadata and short-lived download URLs, for the owner or an admin."
   package_path  = local.invoices_package
   handler       = "invoices.api.handler"

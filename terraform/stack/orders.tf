@@ -53,6 +53,7 @@ module "orders_api" {
   source = "../modules/lambda_function"
 
   function_name         = "${var.name_prefix}-orders-api"
+  snap_start            = var.snap_start_synchronous_functions
   description           = "Orders REST API: customers place, read and cancel their orders; admins see all."
   package_path          = local.orders_package
   handler               = "orders.api.handler"

@@ -37,6 +37,7 @@ module "products_api" {
   source = "../modules/lambda_function"
 
   function_name = "${var.name_prefix}-products-api"
+  snap_start    = var.snap_start_synchronous_functions
   description   = "Products REST API: catalogue reads for everyone, writes for admins."
   package_path  = local.products_package
   handler       = "products.api.handler"

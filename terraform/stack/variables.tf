@@ -34,6 +34,24 @@ variable "lambda_architecture" {
   }
 }
 
+variable "snap_start_synchronous_functions" {
+  description = <<-EOT
+    Lambda SnapStart for the functions a person waits on (the REST APIs, the WebSocket
+    authorizer and connections): API Gateway then invokes each one's "live" alias, a
+    published version restored from a snapshot. Adds a caching and a restore charge
+    (bench/README.md, "SnapStart"); off locally (the emulator has no snapshots). See bench/README.md for
+    the cold-init figures this is weighed against.
+  EOT
+  type        = bool
+  default     = false
+  nullable    = false
+
+  validation {
+    condition     = contains([true, false], var.snap_start_synchronous_functions)
+    error_message = "snap_start_synchronous_functions must be true or false."
+  }
+}
+
 variable "log_retention_days" {
   description = "How long CloudWatch keeps function and access logs."
   type        = number

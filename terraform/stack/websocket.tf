@@ -85,6 +85,7 @@ module "websocket_authorizer" {
   source = "../modules/lambda_function"
 
   function_name = "${var.name_prefix}-websocket-authorizer"
+  snap_start    = var.snap_start_synchronous_functions
   description   = "Verifies the Cognito ID token (?token=) of a WebSocket connection request."
   package_path  = local.notifications_package
   handler       = "notifications.ws_authorizer.handler"
@@ -109,6 +110,7 @@ module "websocket_connections" {
   source = "../modules/lambda_function"
 
   function_name = "${var.name_prefix}-websocket-connections"
+  snap_start    = var.snap_start_synchronous_functions
   description   = "WebSocket routes: $connect/$disconnect, subscribe, ping, getImportUrl, cancelImport."
   package_path  = local.notifications_package
   handler       = "notifications.ws_connections.handler"
@@ -170,10 +172,12 @@ module "websocket_api" {
     authorizer = {
       function_name = module.websocket_authorizer.function_name
       invoke_arn    = module.websocket_authorizer.invoke_arn
+      qualifier     = module.websocket_authorizer.qualifier
     }
     connections = {
       function_name = module.websocket_connections.function_name
       invoke_arn    = module.websocket_connections.invoke_arn
+      qualifier     = module.websocket_connections.qualifier
     }
   }
   routes = {

@@ -239,3 +239,25 @@ def sqs_record(
         "eventSourceARN": source_queue_arn,
         "awsRegion": REGION,
     }
+
+
+def generate_request_validator(route: Any) -> None:
+    """What `make generate` (scripts/openapi/requests.py) does for the services' routes,
+    in memory, for a throwaway route of a test module (shared.rest_requests finds it)."""
+    import sys
+    import types
+
+    from contracts import codegen
+
+    from shared import rest_documentation
+    from shared.rest_requests import GENERATED_PACKAGE, validator_module
+
+    service = route.__module__.split(".", 1)[0]
+    module = types.ModuleType(f"{GENERATED_PACKAGE}.{validator_module(service, route)}")
+    schema = rest_documentation.request_schema(route)
+    module.validate = codegen.compile_in_memory(  # type: ignore[attr-defined]
+        schema, formats=rest_documentation.FORMATS, use_default=True
+    )
+    module.STRIP = rest_documentation.strip_paths(route)  # type: ignore[attr-defined]
+    module.STRICT_INTEGERS = rest_documentation.strict_integer_paths(route)  # type: ignore[attr-defined]
+    sys.modules[module.__name__] = module

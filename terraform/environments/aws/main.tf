@@ -18,17 +18,18 @@ provider "aws" {
 module "stack" {
   source = "../../stack"
 
-  name_prefix                = coalesce(var.name_prefix, "shop-${var.environment}")
-  environment                = var.environment
-  package_dir                = coalesce(var.package_dir, abspath("${path.root}/../../../dist/lambda"))
-  lambda_architecture        = var.lambda_architecture
-  log_retention_days         = var.log_retention_days
-  deletion_protection        = var.environment != "dev"
-  enable_xray_sampling_rule  = true
-  manage_api_gateway_account = var.manage_api_gateway_account
-  alarm_actions              = var.alarm_actions
-  alarm_email                = var.alarm_email
-  sender_email               = var.sender_email
+  name_prefix                      = coalesce(var.name_prefix, "shop-${var.environment}")
+  environment                      = var.environment
+  package_dir                      = coalesce(var.package_dir, abspath("${path.root}/../../../dist/lambda"))
+  lambda_architecture              = var.lambda_architecture
+  snap_start_synchronous_functions = var.snap_start_synchronous_functions
+  log_retention_days               = var.log_retention_days
+  deletion_protection              = var.environment != "dev"
+  enable_xray_sampling_rule        = true
+  manage_api_gateway_account       = var.manage_api_gateway_account
+  alarm_actions                    = var.alarm_actions
+  alarm_email                      = var.alarm_email
+  sender_email                     = var.sender_email
 
   cognito_threat_protection_mode = var.cognito_threat_protection_mode
 

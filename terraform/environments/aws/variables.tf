@@ -33,6 +33,13 @@ variable "lambda_architecture" {
   default     = "arm64"
 }
 
+variable "snap_start_synchronous_functions" {
+  description = "Lambda SnapStart for the REST APIs and the WebSocket authorizer/connections (published versions behind a \"live\" alias). Off: their measured cold inits do not justify its caching and restore charges (bench/README.md, \"SnapStart\")."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
 variable "log_retention_days" {
   description = "How long CloudWatch keeps function and access logs."
   type        = number

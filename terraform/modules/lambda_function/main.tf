@@ -90,6 +90,15 @@ resource "aws_lambda_function" "this" {
   timeout                        = var.timeout
   reserved_concurrent_executions = coalesce(var.reserved_concurrent_executions, -1)
   kms_key_arn                    = var.kms_key_arn
+  # SnapStart applies to published versions only (never $LATEST).
+  publish = var.snap_start
+
+  dynamic "snap_start" {
+    for_each = var.snap_start ? ["PublishedVersions"] : []
+    content {
+      apply_on = snap_start.value
+    }
+  }
 
   environment {
     variables = var.environment_variables
@@ -105,10 +114,20 @@ resource "aws_lambda_function" "this" {
   depends_on = [aws_iam_role_policy.this, aws_cloudwatch_log_group.this]
 }
 
+# What API Gateway invokes when SnapStart is on: the newest published version.
+resource "aws_lambda_alias" "live" {
+  count = var.snap_start ? 1 : 0
+
+  name             = "live"
+  description      = "The newest published version (SnapStart snapshots it)."
+  function_name    = aws_lambda_function.this.function_name
+  function_version = aws_lambda_function.this.version
+}
+
 resource "aws_lambda_event_source_mapping" "this" {
   for_each = var.event_source_mappings
 
-  function_name                      = aws_lambda_function.this.arn
+  function_name                      = var.snap_start ? aws_lambda_alias.live[0].arn : aws_lambda_function.this.arn
   event_source_arn                   = each.value.event_source_arn
   batch_size                         = each.value.batch_size
   maximum_batching_window_in_seconds = each.value.maximum_batching_window_in_seconds

@@ -9,8 +9,13 @@ output "function_arn" {
 }
 
 output "invoke_arn" {
-  description = "ARN API Gateway integrations invoke."
-  value       = aws_lambda_function.this.invoke_arn
+  description = "ARN API Gateway integrations invoke: the \"live\" alias with snap_start, else the function."
+  value       = var.snap_start ? aws_lambda_alias.live[0].invoke_arn : aws_lambda_function.this.invoke_arn
+}
+
+output "qualifier" {
+  description = "The alias callers invoke with snap_start (\"live\"), else null: the qualifier of their invoke permissions."
+  value       = var.snap_start ? aws_lambda_alias.live[0].name : null
 }
 
 output "role_arn" {

@@ -224,3 +224,22 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "snap_start" {
+  description = <<-EOT
+    Lambda SnapStart: Lambda initialises the function when a version is published and
+    starts new execution environments from a snapshot of it. Publishes a version on every
+    code or configuration change and points the "live" alias at it; invoke_arn and
+    qualifier then name the alias, which callers (API Gateway) must invoke. Python 3.12
+    or newer; billed per cached GB-second and per GB restored (bench/README.md, "SnapStart"). Off by
+    default and in the local environment (the emulator has no snapshots).
+  EOT
+  type        = bool
+  default     = false
+  nullable    = false
+
+  validation {
+    condition     = !var.snap_start || can(regex("^python3\\.(1[2-9])$", var.runtime))
+    error_message = "snap_start needs python3.12 or newer."
+  }
+}

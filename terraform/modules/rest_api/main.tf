@@ -126,6 +126,7 @@ resource "aws_lambda_permission" "this" {
   statement_id  = "ApiGateway-${each.value.method}-${join("-", [for segment in each.value.segments : replace(segment, "/[{}+]/", "")])}"
   action        = "lambda:InvokeFunction"
   function_name = var.functions[each.value.function].function_name
+  qualifier     = var.functions[each.value.function].qualifier
   principal     = "apigateway.amazonaws.com"
   source_arn    = local.route_source_arns[each.key]
 }

@@ -40,6 +40,7 @@ variable "functions" {
   type = map(object({
     function_name = string
     invoke_arn    = string
+    qualifier     = optional(string) # the alias invoke_arn names (lambda_function's qualifier output), if any
   }))
 }
 

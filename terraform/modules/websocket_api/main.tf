@@ -127,6 +127,7 @@ resource "aws_lambda_permission" "this" {
   statement_id  = "AllowWebSocketApi${replace(title(replace(each.key, "_", " ")), " ", "")}"
   action        = "lambda:InvokeFunction"
   function_name = each.value.function_name
+  qualifier     = each.value.qualifier
   principal     = "apigateway.amazonaws.com"
   source_arn    = "${local.execution_arn}/*"
 }

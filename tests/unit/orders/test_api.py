@@ -230,6 +230,23 @@ def test_an_unverified_email_is_refused_before_the_body_is_looked_at(call: Calle
     assert response.status == 403
 
 
+def test_a_float_quantity_and_a_missing_city_are_400_naming_the_field(
+    call: Caller, catalog: AddProduct
+) -> None:
+    mug = catalog()
+    fractional = order_body((mug, 1))
+    fractional["lines"][0]["quantity"] = 2.0
+    no_city = order_body((mug, 1))
+    del no_city["shippingAddress"]["city"]
+
+    as_float = call("POST", "/orders", user=ALICE, body=fractional)
+    without_city = call("POST", "/orders", user=ALICE, body=no_city)
+
+    assert (as_float.status, fields(as_float)) == (400, ["body.lines[0].quantity"])
+    assert (without_city.status, fields(without_city)) == (400, ["body.shippingAddress.city"])
+    assert without_city.body["fields"][0]["message"] == "Field required"
+
+
 def test_the_same_product_twice_is_refused(call: Caller, catalog: AddProduct) -> None:
     mug = catalog()
 

@@ -5,15 +5,17 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator
 from types import ModuleType
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 
 from shared.http import authorize, register_error_handlers, resolve, rest_resolver
+from shared.rest_requests import Query
 from tests.unit.helpers import (
     HttpResponse,
     cognito_claims,
+    generate_request_validator,
     http_response,
     lambda_context,
     rest_event,
@@ -131,9 +133,11 @@ def test_an_invalid_query_is_a_400_the_console_can_read(console_origin: str) -> 
     app = rest_resolver()
     register_error_handlers(app)
 
-    @app.get("/paged")
-    def paged(limit: int = 20) -> dict[str, Any]:
+    @app.get("/paged", **authorize())
+    def paged(limit: Annotated[int, Query()] = 20) -> dict[str, Any]:
         return {"limit": limit}
+
+    generate_request_validator(paged)
 
     response = call(app, "/paged", console_origin, query={"limit": "many"})
 

@@ -214,3 +214,59 @@ run "a_package_object_must_be_a_zip" {
 
   expect_failures = [var.package_object]
 }
+
+run "snap_start_is_off_by_default" {
+  command = plan
+
+  assert {
+    condition     = !aws_lambda_function.this.publish && length(aws_lambda_function.this.snap_start) == 0 && length(aws_lambda_alias.live) == 0
+    error_message = "Without snap_start nothing is published and no alias exists."
+  }
+
+  assert {
+    condition     = output.qualifier == null
+    error_message = "Without snap_start callers invoke the function itself."
+  }
+}
+
+run "snap_start_publishes_versions_behind_the_live_alias" {
+  command = apply
+
+  variables {
+    snap_start = true
+    event_source_mappings = {
+      queue = { event_source_arn = "arn:aws:sqs:eu-west-1:123456789012:orders-queue" }
+    }
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.publish && aws_lambda_function.this.snap_start[0].apply_on == "PublishedVersions"
+    error_message = "SnapStart needs published versions (it never applies to $LATEST)."
+  }
+
+  assert {
+    condition     = aws_lambda_alias.live[0].name == "live" && aws_lambda_alias.live[0].function_version == aws_lambda_function.this.version
+    error_message = "The live alias must point at the newest published version."
+  }
+
+  assert {
+    condition     = output.invoke_arn == aws_lambda_alias.live[0].invoke_arn && output.qualifier == "live"
+    error_message = "API Gateway must invoke the alias (its snapshot), not $LATEST."
+  }
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.this["queue"].function_name == aws_lambda_alias.live[0].arn
+    error_message = "Event source mappings must invoke the alias too."
+  }
+}
+
+run "snap_start_needs_python_3_12" {
+  command = plan
+
+  variables {
+    snap_start = true
+    runtime    = "python3.11"
+  }
+
+  expect_failures = [var.snap_start]
+}
