@@ -199,8 +199,9 @@ def test_each_reservation_carries_its_orders_trace_for_the_outbox(
     dlq_url: str,  # noqa: ARG001 (in its mock)
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """One batch, two orders of two traces: each reservation stores the trace context of the event that caused it (not the batch invocation's), so the relay
-    publishes StockReserved in the order's own trace."""
+    """One batch, two orders of two traces: each reservation stores the trace context of
+    the event that caused it (not the batch invocation's), so the relay publishes
+    StockReserved in the order's own trace."""
     monkeypatch.setenv(
         "_X_AMZN_TRACE_ID",
         "Root=1-6a000001-111111111111111111111111;Parent=2222222222222222;Sampled=1",
