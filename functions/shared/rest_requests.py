@@ -44,6 +44,7 @@ from shared.json_text import TOO_DEEP
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
     from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+    from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
 JsonObject = dict[str, Any]
 """A validated JSON request body."""
@@ -234,7 +235,7 @@ def collect(app: APIGatewayRestResolver, route: _Route) -> dict[str, Any]:
     event = app.current_event
     sources: dict[str, Mapping[str, Any]] = {
         "path": app.context.get("_route_args") or {},
-        "query": event.query_string_parameters or {},
+        "query": _query(event),
         "header": event.headers or {},
     }
     request: dict[str, Any] = {"path": {}, "query": {}, "header": {}}
@@ -252,6 +253,17 @@ def collect(app: APIGatewayRestResolver, route: _Route) -> dict[str, Any]:
             value = int(value)
         request[declared.location][declared.key] = value
     return request
+
+
+def _query(event: APIGatewayProxyEvent) -> dict[str, Any]:
+    """Each query parameter's value. One sent more than once (``?q=a&q=b``) keeps all its
+    values as a list, so the parameter's schema refuses it instead of reading one of them
+    (API Gateway puts only the last in ``queryStringParameters``)."""
+    multi = event.multi_value_query_string_parameters or {}
+    return {
+        name: multi[name] if len(multi.get(name) or ()) > 1 else value
+        for name, value in (event.query_string_parameters or {}).items()
+    }
 
 
 def _lookup(source: Mapping[str, Any], key: str, ignore_case: bool) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -68,12 +69,14 @@ def rest_event(
     resource: str | None = None,
     body: Any = None,
     raw_body: str | None = None,
-    query: dict[str, str] | None = None,
+    query: Mapping[str, str | list[str]] | None = None,
     headers: dict[str, str] | None = None,
     claims: dict[str, str] | None = None,
     request_id: str | None = None,
 ) -> dict[str, Any]:
-    """An API Gateway REST API proxy integration event (payload format 1.0)."""
+    """An API Gateway REST API proxy integration event (payload format 1.0). A query
+    parameter given as a list was sent that many times: API Gateway puts its last value in
+    ``queryStringParameters`` and all of them in ``multiValueQueryStringParameters``."""
     all_headers = {
         "Accept": "application/json",
         "Host": f"abc123.execute-api.{REGION}.amazonaws.com",
@@ -112,8 +115,14 @@ def rest_event(
         "httpMethod": method,
         "headers": all_headers,
         "multiValueHeaders": {name: [value] for name, value in all_headers.items()},
-        "queryStringParameters": query or None,
-        "multiValueQueryStringParameters": {k: [v] for k, v in query.items()} if query else None,
+        "queryStringParameters": {k: v if isinstance(v, str) else v[-1] for k, v in query.items()}
+        if query
+        else None,
+        "multiValueQueryStringParameters": {
+            k: [v] if isinstance(v, str) else list(v) for k, v in query.items()
+        }
+        if query
+        else None,
         "pathParameters": path_parameters or None,
         "stageVariables": None,
         "requestContext": request_context,

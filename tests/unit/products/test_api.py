@@ -500,6 +500,17 @@ def search(call_api: ApiCall, q: str, **query: str) -> dict[str, Any]:
     return dict(response.body)
 
 
+@pytest.mark.parametrize("name", ["q", "limit"])
+def test_a_query_parameter_sent_twice_is_a_400_naming_it(call_api: ApiCall, name: str) -> None:
+    """``?q=a&q=b``: which one was meant is unknown, so it is refused, not half-read."""
+    values = ["mug", "cup"] if name == "q" else ["5", "10"]
+
+    response = call_api("GET", "/products", user=CUSTOMER, query={name: values})
+
+    assert response.status == 400
+    assert [error["field"] for error in response.body["fields"]] == [f"query.{name}"]
+
+
 def test_search_finds_a_name_substring_ignoring_case_and_accents(call_api: ApiCall) -> None:
     cafe = create(call_api, name="Café  Crème mug")
     create(call_api, name="Teapot")
