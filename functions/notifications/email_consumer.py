@@ -83,9 +83,9 @@ def send_email(event: Event) -> None:
 
 # OrderConfirmed sends nothing itself (the confirmation mail waits for the invoice to
 # attach): `email_for` decides, per event, which mail (if any) goes out.
-HANDLERS: DispatchTable = {
-    event_type: send_email for event_type in (ORDER_CONFIRMED, ORDER_REJECTED, INVOICE_GENERATED)
-}
+HANDLERS: DispatchTable = dict.fromkeys(
+    (ORDER_CONFIRMED, ORDER_REJECTED, INVOICE_GENERATED), send_email
+)
 
 
 @cache

@@ -269,9 +269,7 @@ def check_consumers(known_types: set[str]) -> Problems:
             if not isinstance(declared, dict) or set(declared) != {"handler", "events"}:
                 yield f"{where}: {name} needs exactly `handler` and `events`"
                 continue
-            yield from _check_subscription(
-                name, service, declared, known_types, seen_by_handler, where
-            )
+            yield from _check_subscription(name, service, declared, known_types, seen_by_handler)
 
 
 def _check_subscription(
@@ -280,8 +278,8 @@ def _check_subscription(
     declared: dict[str, Any],
     known_types: set[str],
     seen_by_handler: dict[str, set[str]],
-    where: str,
 ) -> Problems:
+    where = relative(CONSUMERS)
     handler, events = declared["handler"], declared["events"]
     if not isinstance(handler, str) or not handler.startswith(f"{service}."):
         yield f"{where}: {name}: handler {handler!r} is not a module of the {service} service"

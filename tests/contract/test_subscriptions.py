@@ -18,7 +18,8 @@ STACK = ROOT / "terraform" / "stack"
 CONSUMER_QUEUE_MODULE = '"../modules/sqs_consumer_queue"'
 MODULE_BLOCK = re.compile(r'^module "(?P<name>[a-z0-9_]+)" \{\n(?P<body>.*?)^\}', re.M | re.S)
 DECLARED_EVENTS = re.compile(
-    r'^\s*event_types\s*=\s*local\.subscriptions\.(?P<service>[a-z]+)\["(?P<queue>[a-z-]+)"\]\.events\s*$',
+    r"^\s*event_types\s*=\s*local\.subscriptions"
+    r'\.(?P<service>[a-z]+)\["(?P<queue>[a-z-]+)"\]\.events\s*$',
     re.M,
 )
 QUEUE_NAME = re.compile(r'^\s*name\s*=\s*"\$\{var\.name_prefix\}-(?P<suffix>[a-z-]+)"\s*$', re.M)
@@ -48,7 +49,8 @@ def terraform_subscriptions(stack: Path = STACK) -> dict[tuple[str, str], str]:
             key = (events["service"], events["queue"])
             assert key not in wired, f"{key} feeds both module.{wired[key]} and module.{module}"
             name = QUEUE_NAME.search(body)
-            assert name and name["suffix"] == f"{key[0]}-{key[1]}", (
+            assert name, f"module.{module}: no literal queue name"
+            assert name["suffix"] == f"{key[0]}-{key[1]}", (
                 f"module.{module}: the queue reading {key} must be named "
                 f'"${{var.name_prefix}}-{key[0]}-{key[1]}"'
             )
@@ -116,39 +118,36 @@ def test_the_declaration_passes_its_checks() -> None:
     assert all(isinstance(s, Subscription) for s in subscriptions())
 
 
+PLACED, GENERATED = "ecommerce.orders.OrderPlaced.v1", "ecommerce.invoices.InvoiceGenerated.v1"
+
+
+def queue(handler: str, *events: str) -> dict[str, Any]:
+    return {"handler": handler, "events": list(events)}
+
+
 @pytest.mark.parametrize(
     ("queues", "problem"),
     [
+        ({"stock": queue("products.stock_consumer", "ecommerce.orders.Nope.v1")}, "no schema"),
         (
-            {"stock": {"handler": "products.stock_consumer", "events": ["ecommerce.orders.Nope.v1"]}},
-            "which has no schema",
-        ),
-        (
-            {
-                "stock": {
-                    "handler": "products.stock_consumer",
-                    "events": ["ecommerce.orders.OrderPlaced.v1", "ecommerce.invoices.InvoiceGenerated.v1"],
-                }
-            },
+            {"stock": queue("products.stock_consumer", PLACED, GENERATED)},
             "a queue subscribes to one producer's topic",
         ),
         (
             {
-                "stock": {"handler": "products.stock_consumer", "events": ["ecommerce.orders.OrderPlaced.v1"]},
-                "again": {"handler": "products.stock_consumer", "events": ["ecommerce.orders.OrderPlaced.v1"]},
+                "stock": queue("products.stock_consumer", PLACED),
+                "again": queue("products.stock_consumer", PLACED),
             },
             "from two queues",
         ),
         (
-            {"stock": {"handler": "orders.stock_consumer", "events": ["ecommerce.orders.OrderPlaced.v1"]}},
+            {"stock": queue("orders.stock_consumer", PLACED)},
             "is not a module of the products service",
         ),
-        (
-            {"stock": {"handler": "products.nowhere", "events": ["ecommerce.orders.OrderPlaced.v1"]}},
-            "has no module under functions/",
-        ),
-        ({"Stock": {"handler": "products.stock_consumer", "events": []}}, "is not a queue name"),
-        ({"stock": {"events": ["ecommerce.orders.OrderPlaced.v1"]}}, "needs exactly `handler` and `events`"),
+        ({"stock": queue("products.nowhere", PLACED)}, "has no module under functions/"),
+        ({"stock": queue("products.stock_consumer")}, "must be a non-empty list"),
+        ({"Stock": queue("products.stock_consumer", PLACED)}, "is not a queue name"),
+        ({"stock": {"events": [PLACED]}}, "needs exactly `handler` and `events`"),
     ],
 )
 def test_a_malformed_declaration_is_reported(

@@ -82,8 +82,9 @@ def dispatch(handlers: DispatchTable) -> EventHandler:
     def handle(event: Event) -> None:
         handler = handlers.get(event["type"])
         if handler is None:
-            logger.warning("Ignoring an event type this consumer does not handle",
-                           event_type=event["type"])
+            logger.warning(
+                "Ignoring an event type this consumer does not handle", event_type=event["type"]
+            )
             return
         handler(event)
 
