@@ -22,7 +22,7 @@ from invoices.repository import DynamoDBInvoiceRepository
 from invoices.service import InvoiceService, InvoicingPolicy
 from invoices.storage import S3InvoiceStore, s3_client
 from shared import aws
-from shared.events.consumer import EventConsumer, consumer_handler
+from shared.events.consumer import DispatchTable, EventConsumer, consumer_handler, dispatch
 from shared.events.envelope import Event, event_type
 from shared.money import Money
 from shared.observability import logger, metrics
@@ -77,10 +77,7 @@ def confirmed_order(event: Event) -> ConfirmedOrder:
     )
 
 
-def on_event(event: Event) -> None:
-    if event["type"] != ORDER_CONFIRMED:  # outside the subscription's filter policy
-        logger.warning("Ignoring an event type invoicing does not handle", event_type=event["type"])
-        return
+def invoice_order(event: Event) -> None:
     invoice = service().invoice_order(confirmed_order(event))
     logger.info(
         "Invoice issued",
@@ -91,9 +88,12 @@ def on_event(event: Event) -> None:
     metrics.add_metric(name="InvoicesIssued", unit="Count", value=1)
 
 
+HANDLERS: DispatchTable = {ORDER_CONFIRMED: invoice_order}
+
+
 @cache
 def consumer() -> EventConsumer:
-    return EventConsumer(on_event)
+    return EventConsumer(dispatch(HANDLERS))
 
 
 handler = consumer_handler(consumer)

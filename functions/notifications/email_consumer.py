@@ -21,10 +21,16 @@ from functools import cache
 
 from notifications.attachments import S3Attachments
 from notifications.mailer import SesMailer
-from notifications.messages import Settings, email_for
+from notifications.messages import (
+    INVOICE_GENERATED,
+    ORDER_CONFIRMED,
+    ORDER_REJECTED,
+    Settings,
+    email_for,
+)
 from notifications.send_once import SendOnce
 from shared import aws
-from shared.events.consumer import EventConsumer, consumer_handler
+from shared.events.consumer import DispatchTable, EventConsumer, consumer_handler, dispatch
 from shared.events.envelope import Event
 from shared.observability import logger, metrics
 
@@ -58,7 +64,7 @@ def attachments() -> S3Attachments:
     return S3Attachments(aws.s3())
 
 
-def on_event(event: Event) -> None:
+def send_email(event: Event) -> None:
     email = email_for(event, settings())
     if email is None:
         logger.debug("No e-mail for this event", event_type=event["type"])
@@ -75,6 +81,13 @@ def on_event(event: Event) -> None:
     metrics.add_metric(name="EmailsSent", unit="Count", value=1)
 
 
+# OrderConfirmed sends nothing itself (the confirmation mail waits for the invoice to
+# attach): `email_for` decides, per event, which mail (if any) goes out.
+HANDLERS: DispatchTable = dict.fromkeys(
+    (ORDER_CONFIRMED, ORDER_REJECTED, INVOICE_GENERATED), send_email
+)
+
+
 @cache
 def send_once() -> SendOnce:
     return SendOnce(os.environ[TABLE_ENV], CONSUMER, client=aws.dynamodb())
@@ -82,7 +95,7 @@ def send_once() -> SendOnce:
 
 @cache
 def consumer() -> EventConsumer:
-    return EventConsumer(on_event, deduplicator=send_once())
+    return EventConsumer(dispatch(HANDLERS), deduplicator=send_once())
 
 
 handler = consumer_handler(consumer)

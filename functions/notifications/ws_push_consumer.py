@@ -20,9 +20,9 @@ from functools import cache
 
 from notifications.connections import ConnectionStore
 from notifications.pusher import Pusher, management_client
-from notifications.ws_messages import push_for
+from notifications.ws_messages import PUSHED_EVENT_TYPES, push_for
 from shared import aws
-from shared.events.consumer import EventConsumer, consumer_handler
+from shared.events.consumer import DispatchTable, EventConsumer, consumer_handler, dispatch
 from shared.events.deduplication import DynamoDBDeduplicator
 from shared.events.envelope import Event
 from shared.observability import logger, metrics
@@ -41,11 +41,11 @@ def pusher() -> Pusher:
     return Pusher(management_client(), connections().remove)
 
 
-def on_event(event: Event) -> None:
-    push = push_for(event)
-    if push is None:
+def push(event: Event) -> None:
+    addressed = push_for(event)
+    if addressed is None:
         return
-    customer_id, message = push
+    customer_id, message = addressed
     connection_ids = connections().of_user(customer_id)
     report = pusher().push(connection_ids, message)
     lag_ms = _lag_ms(str(event["time"]))
@@ -73,10 +73,13 @@ def _lag_ms(event_time: str) -> float | None:
     return round((datetime.now(UTC) - occurred).total_seconds() * 1000, 1)
 
 
+HANDLERS: DispatchTable = dict.fromkeys(PUSHED_EVENT_TYPES, push)
+
+
 @cache
 def consumer() -> EventConsumer:
     deduplicator = DynamoDBDeduplicator(os.environ[TABLE_ENV], CONSUMER)
-    return EventConsumer(on_event, deduplicator=deduplicator)
+    return EventConsumer(dispatch(HANDLERS), deduplicator=deduplicator)
 
 
 handler = consumer_handler(consumer)

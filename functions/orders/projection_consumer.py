@@ -13,7 +13,7 @@ from functools import cache
 
 from orders.catalog import DynamoDBCatalog, ProductChange, ProductGone, ProductSeen
 from shared import aws
-from shared.events.consumer import EventConsumer, consumer_handler
+from shared.events.consumer import DispatchTable, EventConsumer, consumer_handler, dispatch
 from shared.events.envelope import Event, event_type
 from shared.money import Money
 from shared.observability import logger, metrics
@@ -29,32 +29,29 @@ def catalog() -> DynamoDBCatalog:
     return DynamoDBCatalog(os.environ[TABLE_ENV], aws.dynamodb())
 
 
-def product_change(event: Event) -> ProductChange | None:
+def product_seen(event: Event) -> ProductSeen:
     data = event["data"]
-    if event["type"] in (PRODUCT_CREATED, PRODUCT_UPDATED):
-        return ProductSeen(
-            product_id=data["productId"],
-            version=data["version"],
-            sku=data["sku"],
-            name=data["name"],
-            price=Money.from_json(data["price"]),
-            changed_at=data["updatedAt"],
-        )
-    if event["type"] == PRODUCT_DELETED:
-        return ProductGone(
-            product_id=data["productId"],
-            version=data["version"],
-            sku=data["sku"],
-            changed_at=data["deletedAt"],
-        )
-    return None
+    return ProductSeen(
+        product_id=data["productId"],
+        version=data["version"],
+        sku=data["sku"],
+        name=data["name"],
+        price=Money.from_json(data["price"]),
+        changed_at=data["updatedAt"],
+    )
 
 
-def on_event(event: Event) -> None:
-    change = product_change(event)
-    if change is None:
-        logger.warning("Event type not projected", event_type=event["type"])
-        return
+def product_gone(event: Event) -> ProductGone:
+    data = event["data"]
+    return ProductGone(
+        product_id=data["productId"],
+        version=data["version"],
+        sku=data["sku"],
+        changed_at=data["deletedAt"],
+    )
+
+
+def project(change: ProductChange) -> None:
     if catalog().apply(change):
         logger.info("Product projected", product_id=change.product_id, version=change.version)
         metrics.add_metric(name="ProductsProjected", unit="Count", value=1)
@@ -62,9 +59,16 @@ def on_event(event: Event) -> None:
         logger.info("Stale product event ignored", product_id=change.product_id)
 
 
+HANDLERS: DispatchTable = {
+    PRODUCT_CREATED: lambda event: project(product_seen(event)),
+    PRODUCT_UPDATED: lambda event: project(product_seen(event)),
+    PRODUCT_DELETED: lambda event: project(product_gone(event)),
+}
+
+
 @cache
 def consumer() -> EventConsumer:
-    return EventConsumer(on_event)
+    return EventConsumer(dispatch(HANDLERS))
 
 
 handler = consumer_handler(consumer)

@@ -17,7 +17,7 @@ from orders.domain import RejectionReason
 from orders.repository import DynamoDBOrderRepository
 from orders.service import OrderService, StockReservationFailed, StockReserved, StockResult
 from shared import aws
-from shared.events.consumer import EventConsumer, consumer_handler
+from shared.events.consumer import DispatchTable, EventConsumer, consumer_handler, dispatch
 from shared.events.deduplication import DynamoDBDeduplicator
 from shared.events.envelope import Event, event_type
 from shared.observability import logger, metrics
@@ -41,24 +41,20 @@ def deduplicator() -> DynamoDBDeduplicator:
     )
 
 
-def stock_result(event: Event) -> StockResult | None:
+def stock_reserved(event: Event) -> StockReserved:
+    return StockReserved(event["data"]["orderId"])
+
+
+def stock_reservation_failed(event: Event) -> StockReservationFailed:
     data = event["data"]
-    if event["type"] == STOCK_RESERVED:
-        return StockReserved(data["orderId"])
-    if event["type"] == STOCK_RESERVATION_FAILED:
-        reasons = [
-            RejectionReason(r["productId"], r["code"], r["requested"], r["available"])
-            for r in data["reasons"]
-        ]
-        return StockReservationFailed(data["orderId"], reasons)
-    return None
+    reasons = [
+        RejectionReason(r["productId"], r["code"], r["requested"], r["available"])
+        for r in data["reasons"]
+    ]
+    return StockReservationFailed(data["orderId"], reasons)
 
 
-def on_event(event: Event) -> None:
-    result = stock_result(event)
-    if result is None:
-        logger.warning("Event type not handled", event_type=event["type"])
-        return
+def record(event: Event, result: StockResult) -> None:
     order = service().record_stock_result(
         result, event["correlationid"], marker=deduplicator().marker(event)
     )
@@ -67,9 +63,15 @@ def on_event(event: Event) -> None:
         metrics.add_metric(name=f"Orders{order.status.value.title()}", unit="Count", value=1)
 
 
+HANDLERS: DispatchTable = {
+    STOCK_RESERVED: lambda event: record(event, stock_reserved(event)),
+    STOCK_RESERVATION_FAILED: lambda event: record(event, stock_reservation_failed(event)),
+}
+
+
 @cache
 def consumer() -> EventConsumer:
-    return EventConsumer(on_event, deduplicator=deduplicator())
+    return EventConsumer(dispatch(HANDLERS), deduplicator=deduplicator())
 
 
 handler = consumer_handler(consumer)

@@ -20,9 +20,9 @@ from typing import Any
 
 from products.stock import StockLine, Trigger
 from products.stock_repository import DynamoDBStockRepository
-from products.stock_service import StockService
+from products.stock_service import Outcome, StockService
 from shared import aws
-from shared.events.consumer import EventConsumer, consumer_handler
+from shared.events.consumer import DispatchTable, EventConsumer, consumer_handler, dispatch
 from shared.events.envelope import Event, event_type
 from shared.observability import logger, metrics
 
@@ -40,24 +40,34 @@ def lines_of(data: dict[str, Any]) -> list[StockLine]:
     return [StockLine(line["productId"], line["quantity"]) for line in data["lines"]]
 
 
-def on_event(event: Event) -> None:
+def reserve(event: Event) -> None:
     data = event["data"]
-    trigger = Trigger(event_id=event["id"], correlation_id=event["correlationid"])
-    if event["type"] == ORDER_PLACED:
-        outcome = service().reserve(data["orderId"], lines_of(data), trigger)
-    elif event["type"] == ORDER_CANCELLED:
-        outcome = service().release(data["orderId"], lines_of(data), trigger)
-    else:  # outside the subscription's filter policy: nothing of ours to do
-        logger.warning("Ignoring an event type the stock consumer does not handle")
-        return
-    logger.info("Stock updated", order_id=data["orderId"], outcome=outcome.value)
+    outcome = service().reserve(data["orderId"], lines_of(data), trigger_of(event))
+    _record(data["orderId"], outcome)
+
+
+def release(event: Event) -> None:
+    data = event["data"]
+    outcome = service().release(data["orderId"], lines_of(data), trigger_of(event))
+    _record(data["orderId"], outcome)
+
+
+def trigger_of(event: Event) -> Trigger:
+    return Trigger(event_id=event["id"], correlation_id=event["correlationid"])
+
+
+def _record(order_id: str, outcome: Outcome) -> None:
+    logger.info("Stock updated", order_id=order_id, outcome=outcome.value)
     metric = "Stock" + outcome.name.title().replace("_", "")  # StockReserved, StockFailed...
     metrics.add_metric(name=metric, unit="Count", value=1)
 
 
+HANDLERS: DispatchTable = {ORDER_PLACED: reserve, ORDER_CANCELLED: release}
+
+
 @cache
 def consumer() -> EventConsumer:
-    return EventConsumer(on_event)
+    return EventConsumer(dispatch(HANDLERS))
 
 
 handler = consumer_handler(consumer)

@@ -9,7 +9,8 @@
   field and rule in its `.expect.json`), and valid examples of older minors still pass the
   newest minor of their major;
 - each minor version is backward compatible with the previous one (a new major may break);
-- schemas/consumers.json names only known event types;
+- schemas/consumers.json is well formed: known event types, one topic per queue, handler
+  modules that exist, no handler subscribed twice to a type;
 - the generated validators and the event catalog (docs/events/) are up to date.
 
 Exits non-zero listing every problem found.
@@ -43,6 +44,8 @@ from contracts.layout import (
     EVENT_NAME,
     EVENTS,
     ID_BASE,
+    QUEUE_NAME,
+    ROOT,
     SCHEMAS,
     SERVICE_NAME,
     VERSION_FILE,
@@ -244,13 +247,63 @@ def check_compatibility(schemas: list[EventSchema]) -> Problems:
 
 
 def check_consumers(known_types: set[str]) -> Problems:
+    """schemas/consumers.json: service -> queue -> {handler, events}, every event type known,
+    each queue fed by one producer's topic, no handler subscribed twice to one type."""
+    where = relative(CONSUMERS)
     document = load_json(CONSUMERS)
-    for service, event_types in sorted(document.get("consumers", {}).items()):
+    services = document.get("consumers") if isinstance(document, dict) else None
+    if not isinstance(services, dict):
+        yield f"{where}: needs a `consumers` object (service -> queue -> handler and events)"
+        return
+    seen_by_handler: dict[str, set[str]] = {}
+    for service, queues in sorted(services.items()):
         if not SERVICE_NAME.match(service):
-            yield f"{relative(CONSUMERS)}: {service!r} is not a service name"
-        for event_type in event_types:
-            if event_type not in known_types:
-                yield f"{relative(CONSUMERS)}: {service} consumes {event_type}, which has no schema"
+            yield f"{where}: {service!r} is not a service name"
+        if not isinstance(queues, dict) or not queues:
+            yield f"{where}: {service} needs an object of queues"
+            continue
+        for queue, declared in queues.items():
+            name = f"{service}/{queue}"
+            if not QUEUE_NAME.match(queue):
+                yield f"{where}: {name}: {queue!r} is not a queue name (lower-case words, dashes)"
+            if not isinstance(declared, dict) or set(declared) != {"handler", "events"}:
+                yield f"{where}: {name} needs exactly `handler` and `events`"
+                continue
+            yield from _check_subscription(name, service, declared, known_types, seen_by_handler)
+
+
+def _check_subscription(
+    name: str,
+    service: str,
+    declared: dict[str, Any],
+    known_types: set[str],
+    seen_by_handler: dict[str, set[str]],
+) -> Problems:
+    where = relative(CONSUMERS)
+    handler, events = declared["handler"], declared["events"]
+    if not isinstance(handler, str) or not handler.startswith(f"{service}."):
+        yield f"{where}: {name}: handler {handler!r} is not a module of the {service} service"
+    elif not (ROOT / "functions" / (handler.replace(".", "/") + ".py")).is_file():
+        yield f"{where}: {name}: handler {handler} has no module under functions/"
+    if not isinstance(events, list) or not events or not all(isinstance(e, str) for e in events):
+        yield f"{where}: {name}: `events` must be a non-empty list of event types"
+        return
+    if len(set(events)) != len(events):
+        yield f"{where}: {name} lists an event type twice"
+    producers = {event.split(".")[1] if event.count(".") >= 3 else event for event in events}
+    if len(producers) > 1:
+        yield (
+            f"{where}: {name} mixes the topics of {', '.join(sorted(producers))}: "
+            "a queue subscribes to one producer's topic"
+        )
+    for event_type in events:
+        if event_type not in known_types:
+            yield f"{where}: {service} consumes {event_type}, which has no schema"
+    if isinstance(handler, str):
+        seen = seen_by_handler.setdefault(handler, set())
+        for event_type in sorted(seen & set(events)):
+            yield f"{where}: {handler} would receive {event_type} from two queues"
+        seen.update(events)
 
 
 def check_generated_files() -> Problems:

@@ -38,6 +38,7 @@ COMPILE_OPTIONS: dict[str, Any] = {"formats": CUSTOM_FORMATS, "use_default": Tru
 
 VERSION_FILE = re.compile(r"^v(?P<major>0|[1-9][0-9]*)\.(?P<minor>0|[1-9][0-9]*)\.json$")
 SERVICE_NAME = re.compile(r"^[a-z]+$")
+QUEUE_NAME = re.compile(r"^[a-z]+(-[a-z]+)*$")
 EVENT_NAME = re.compile(r"^[A-Z][A-Za-z]+$")
 
 
@@ -135,10 +136,30 @@ def import_schemas() -> dict[str, Path]:
     }
 
 
+@dataclass(frozen=True)
+class Subscription:
+    """One consumer queue, as declared in schemas/consumers.json."""
+
+    service: str
+    queue: str  # the SQS queue is `<prefix>-<service>-<queue>`
+    handler: str  # the module whose HANDLERS dispatch table reads the queue
+    events: tuple[str, ...]
+
+
+def subscriptions() -> list[Subscription]:
+    """Every consumer queue declared in schemas/consumers.json (the one declaration of who
+    consumes what), in file order."""
+    return [
+        Subscription(service, queue, declared["handler"], tuple(declared["events"]))
+        for service, queues in load_json(CONSUMERS)["consumers"].items()
+        for queue, declared in queues.items()
+    ]
+
+
 def consumers() -> dict[str, list[str]]:
     """Event type -> the services consuming it, from schemas/consumers.json."""
-    by_type: dict[str, list[str]] = {}
-    for service, event_types in load_json(CONSUMERS)["consumers"].items():
-        for event_type in event_types:
-            by_type.setdefault(event_type, []).append(service)
+    by_type: dict[str, set[str]] = {}
+    for subscription in subscriptions():
+        for event_type in subscription.events:
+            by_type.setdefault(event_type, set()).add(subscription.service)
     return {event_type: sorted(services) for event_type, services in by_type.items()}

@@ -100,7 +100,7 @@ module "invoices_order_confirmed_queue" {
 
   name                       = "${var.name_prefix}-invoices-order-confirmed"
   topic_arn                  = module.orders_topic.arn
-  event_types                = ["ecommerce.orders.OrderConfirmed.v1"]
+  event_types                = local.subscriptions.invoices["order-confirmed"].events
   kms_key_arn                = module.key.key_arn
   visibility_timeout_seconds = 6 * local.invoices_generator_timeout
   alarm_actions              = local.alarm_actions

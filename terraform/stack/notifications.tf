@@ -71,12 +71,9 @@ module "notifications_email_queue" {
 
   restrict_dlq_sources = var.sqs_redrive_allow_policy
 
-  name      = "${var.name_prefix}-notifications-email"
-  topic_arn = module.orders_topic.arn
-  event_types = [
-    "ecommerce.orders.OrderConfirmed.v1",
-    "ecommerce.orders.OrderRejected.v1",
-  ]
+  name                       = "${var.name_prefix}-notifications-email"
+  topic_arn                  = module.orders_topic.arn
+  event_types                = local.subscriptions.notifications["email"].events
   kms_key_arn                = module.key.key_arn
   visibility_timeout_seconds = 6 * local.notifications_email_timeout
   alarm_actions              = local.alarm_actions
@@ -90,7 +87,7 @@ module "notifications_email_invoices_queue" {
 
   name                       = "${var.name_prefix}-notifications-email-invoices"
   topic_arn                  = module.invoices_topic.arn
-  event_types                = ["ecommerce.invoices.InvoiceGenerated.v1"]
+  event_types                = local.subscriptions.notifications["email-invoices"].events
   kms_key_arn                = module.key.key_arn
   visibility_timeout_seconds = 6 * local.notifications_email_timeout
   alarm_actions              = local.alarm_actions

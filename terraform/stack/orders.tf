@@ -8,17 +8,6 @@ locals {
     POWERTOOLS_SERVICE_NAME = "orders"
     ORDERS_TABLE_NAME       = module.orders_table.name
   })
-
-  # What the orders consumers subscribe to on the products topic (schemas/consumers.json).
-  orders_projection_event_types = [
-    "ecommerce.products.ProductCreated.v1",
-    "ecommerce.products.ProductUpdated.v1",
-    "ecommerce.products.ProductDeleted.v1",
-  ]
-  orders_stock_result_event_types = [
-    "ecommerce.products.StockReserved.v1",
-    "ecommerce.products.StockReservationFailed.v1",
-  ]
 }
 
 module "orders_table" {
@@ -117,7 +106,7 @@ module "orders_product_projection_queue" {
 
   name                       = "${var.name_prefix}-orders-product-projection"
   topic_arn                  = module.products_topic.arn
-  event_types                = local.orders_projection_event_types
+  event_types                = local.subscriptions.orders["product-projection"].events
   kms_key_arn                = module.key.key_arn
   visibility_timeout_seconds = 6 * 30 # six times the consumer's timeout
   alarm_actions              = local.alarm_actions
@@ -166,7 +155,7 @@ module "orders_stock_results_queue" {
 
   name                       = "${var.name_prefix}-orders-stock-results"
   topic_arn                  = module.products_topic.arn
-  event_types                = local.orders_stock_result_event_types
+  event_types                = local.subscriptions.orders["stock-results"].events
   kms_key_arn                = module.key.key_arn
   visibility_timeout_seconds = 6 * 30 # six times the consumer's timeout
   alarm_actions              = local.alarm_actions

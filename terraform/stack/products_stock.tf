@@ -12,12 +12,9 @@ module "products_stock_queue" {
 
   restrict_dlq_sources = var.sqs_redrive_allow_policy
 
-  name      = "${var.name_prefix}-products-stock"
-  topic_arn = module.orders_topic.arn
-  event_types = [
-    "ecommerce.orders.OrderCancelled.v1",
-    "ecommerce.orders.OrderPlaced.v1",
-  ]
+  name        = "${var.name_prefix}-products-stock"
+  topic_arn   = module.orders_topic.arn
+  event_types = local.subscriptions.products["stock"].events
   kms_key_arn = module.key.key_arn
   # AWS's advice for SQS event sources: at least six times the function's timeout.
   visibility_timeout_seconds = 6 * local.products_stock_timeout

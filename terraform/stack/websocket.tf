@@ -204,14 +204,9 @@ module "websocket_api" {
 module "websocket_push_orders_queue" {
   source = "../modules/sqs_consumer_queue"
 
-  name      = "${var.name_prefix}-notifications-push-orders"
-  topic_arn = module.orders_topic.arn
-  event_types = [
-    "ecommerce.orders.OrderPlaced.v1",
-    "ecommerce.orders.OrderConfirmed.v1",
-    "ecommerce.orders.OrderRejected.v1",
-    "ecommerce.orders.OrderCancelled.v1",
-  ]
+  name                       = "${var.name_prefix}-notifications-push-orders"
+  topic_arn                  = module.orders_topic.arn
+  event_types                = local.subscriptions.notifications["push-orders"].events
   kms_key_arn                = module.key.key_arn
   visibility_timeout_seconds = 6 * local.websocket_push_timeout
   restrict_dlq_sources       = var.sqs_redrive_allow_policy
@@ -224,7 +219,7 @@ module "websocket_push_invoices_queue" {
 
   name                       = "${var.name_prefix}-notifications-push-invoices"
   topic_arn                  = module.invoices_topic.arn
-  event_types                = ["ecommerce.invoices.InvoiceGenerated.v1"]
+  event_types                = local.subscriptions.notifications["push-invoices"].events
   kms_key_arn                = module.key.key_arn
   visibility_timeout_seconds = 6 * local.websocket_push_timeout
   restrict_dlq_sources       = var.sqs_redrive_allow_policy

@@ -46,6 +46,10 @@ DEAD_LETTER_QUEUES_ENV = "DEAD_LETTER_QUEUES"
 _MAX_ATTRIBUTE_LENGTH = 1024
 
 EventHandler = Callable[[Event], None]
+DispatchTable = Mapping[str, EventHandler]
+"""Event type (``ecommerce.<producer>.<Name>.v<major>``) -> its handler: what a consumer
+handles. Its keys are the consumer's subscriptions, declared in ``schemas/consumers.json``
+(a contract test keeps the two equal)."""
 ConsumerHandler = Callable[[dict[str, Any], "LambdaContext"], "PartialItemFailureResponse"]
 
 
@@ -68,6 +72,23 @@ class NoDeduplication:
 
     def run_once(self, event: Event, handle: EventHandler) -> None:
         handle(event)
+
+
+def dispatch(handlers: DispatchTable) -> EventHandler:
+    """One event handler calling the handler of each event's type. A type outside the
+    table (outside the subscription's filter policy, so never expected) is logged and
+    dropped: it is not ours, and retrying cannot change that."""
+
+    def handle(event: Event) -> None:
+        handler = handlers.get(event["type"])
+        if handler is None:
+            logger.warning(
+                "Ignoring an event type this consumer does not handle", event_type=event["type"]
+            )
+            return
+        handler(event)
+
+    return handle
 
 
 class RejectedMessage(Exception):
@@ -102,9 +123,12 @@ class EventConsumer:
     """Handles the batches of one SQS consumer. Every consumer module wires it the same
     way (see :func:`consumer_handler`)::
 
+        HANDLERS: DispatchTable = {ORDER_PLACED: reserve, ORDER_CANCELLED: release}
+
+
         @cache
         def consumer() -> EventConsumer:
-            return EventConsumer(on_event, deduplicator=...)  # deduplicator: optional
+            return EventConsumer(dispatch(HANDLERS), deduplicator=...)  # deduplicator: optional
 
 
         handler = consumer_handler(consumer)

@@ -7,7 +7,7 @@ from typing import Any
 import boto3
 import pytest
 
-from shared.events.consumer import EventConsumer, EventHandler, consumer_handler
+from shared.events.consumer import EventConsumer, EventHandler, consumer_handler, dispatch
 from shared.events.envelope import Event
 from shared.observability import current_correlation_id, lambda_handler
 from tests.unit.helpers import (
@@ -256,3 +256,31 @@ def test_consumer_handler_builds_the_consumer_on_first_use_and_keeps_it(dlq_url:
 
     assert len(built) == 1
     assert len(recorder.events) == 2
+
+
+@pytest.mark.usefixtures("dlq_url")
+def test_dispatch_hands_each_event_to_the_handler_of_its_type() -> None:
+    created, deleted = Recorder(), Recorder()
+    handlers = {
+        "ecommerce.products.ProductCreated.v1": created,
+        "ecommerce.products.ProductDeleted.v1": deleted,
+    }
+
+    response = consume(dispatch(handlers), valid_body())
+
+    assert response == {"batchItemFailures": []}
+    assert [e["type"] for e in created.events] == ["ecommerce.products.ProductCreated.v1"]
+    assert deleted.events == []
+
+
+def test_dispatch_drops_a_type_outside_its_table_without_retrying_or_parking(
+    dlq_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    deleted = Recorder()
+
+    response = consume(dispatch({"ecommerce.products.ProductDeleted.v1": deleted}), valid_body())
+
+    assert response == {"batchItemFailures": []}
+    assert deleted.events == []
+    assert parked(dlq_url) == []
+    assert "does not handle" in caplog.text
