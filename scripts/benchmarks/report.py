@@ -7,7 +7,9 @@ from typing import Any
 TARGETS = {
     "cold_start_ratio": 1.3,  # handler init / baseline init, tracer on (as in Lambda)
     "zipped_mb": 5.0,
-    "contract_speedup": 20.0,  # generated validators vs jsonschema (median valid event)
+    # generated validators vs jsonschema (median valid event); 10 since the generated code is
+    # fastjsonschema's own, unmodified (bench/README.md, issue #14): the budget is record_ms
+    "contract_speedup": 10.0,
     "rest_request_ms": 1.0,
     "record_ms": 0.3,
     "first_load_kb": 150.0,  # the console's first load, gzip (scripts/benchmarks/first_load.py)

@@ -2,8 +2,8 @@
 """Micro-benchmark of event validation: microseconds to validate one whole event.
 
 - `generated`: `shared.contracts.validate_event` (generated code, what functions run);
-- `compiled_in_memory`: the same schemas compiled once at run time by plain fastjsonschema
-  (whose code `contracts.codegen` makes faster);
+- `compiled_in_memory`: the same schemas compiled once at run time by `fastjsonschema.compile`
+  (the same code as the generated modules, which only save the compile);
 - `compile_per_event`: compiling the schemas for every event (what never to do);
 - `jsonschema`: the `jsonschema` library (Draft7Validator with format checking) doing the
   same work (benchmarks/contracts.py), if installed;

@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "functions"))
 import fastjsonschema
 from fastjsonschema.draft07 import CodeGeneratorDraft07
 
-from contracts import catalog, codegen, generate
+from contracts import catalog, generate
 from contracts.compatibility import breaking_changes
 from contracts.layout import (
     COMPILE_OPTIONS,
@@ -101,7 +101,7 @@ def check_schema_document(
         if "format" in node and node["format"] not in ENFORCED_FORMATS:
             yield f"{where}: {pointer} uses format {node['format']!r}, which is not enforced"
     try:
-        codegen.compile_to_code(copy.deepcopy(definition), **COMPILE_OPTIONS)
+        fastjsonschema.compile_to_code(copy.deepcopy(definition), **COMPILE_OPTIONS)
     except fastjsonschema.JsonSchemaDefinitionException as error:
         yield f"{where}: cannot be compiled to a validator: {error}"
 

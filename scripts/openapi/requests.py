@@ -3,8 +3,8 @@
 
 One module per route (``<service>_<route function>.py``): the JSON Schema of the route's
 requests, derived from its declaration and its body's pydantic model
-(``shared.rest_documentation.request_schema``), compiled to plain Python by the event
-contracts' code generator (fastjsonschema's checks and errors), plus ``STRIP``: the body
+(``shared.rest_documentation.request_schema``), compiled to plain Python by
+``fastjsonschema.compile_to_code`` (as the event contracts are), plus ``STRIP``: the body
 strings the model strips of white space before checking them, and ``STRICT_INTEGERS``: the
 integers it takes strictly (1.0 is not one). ``shared.rest_requests``
 imports a route's module on its first request, so no function builds pydantic validation.
@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "scripts")]
 
-from contracts import codegen  # noqa: E402
+import fastjsonschema  # noqa: E402
 from fastjsonschema.ref_resolver import RefResolver  # noqa: E402
 
 from shared.rest_documentation import (  # noqa: E402
@@ -41,7 +41,7 @@ DO_NOT_EDIT = "Do not edit: change the route or its model and run `make generate
 
 def module_source(service: str, function: object) -> str:
     schema = request_schema(function)  # type: ignore[arg-type]
-    code = codegen.compile_to_code(schema, formats=FORMATS, use_default=True)
+    code = fastjsonschema.compile_to_code(schema, formats=FORMATS, use_default=True)
     entry_point = RefResolver.from_schema(schema, store={}).get_scope_name()
     name = f"{service}.api.{function.__name__}"  # type: ignore[attr-defined]
     return (

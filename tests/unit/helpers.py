@@ -256,7 +256,7 @@ def generate_request_validator(route: Any) -> None:
     import sys
     import types
 
-    from contracts import codegen
+    import fastjsonschema
 
     from shared import rest_documentation
     from shared.rest_requests import GENERATED_PACKAGE, validator_module
@@ -264,7 +264,7 @@ def generate_request_validator(route: Any) -> None:
     service = route.__module__.split(".", 1)[0]
     module = types.ModuleType(f"{GENERATED_PACKAGE}.{validator_module(service, route)}")
     schema = rest_documentation.request_schema(route)
-    module.validate = codegen.compile_in_memory(  # type: ignore[attr-defined]
+    module.validate = fastjsonschema.compile(  # type: ignore[attr-defined]
         schema, formats=rest_documentation.FORMATS, use_default=True
     )
     module.STRIP = rest_documentation.strip_paths(route)  # type: ignore[attr-defined]
