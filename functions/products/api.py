@@ -68,7 +68,7 @@ def expected_version(body: JsonObject, if_match: str | None) -> int:
     return int(match.group(1))
 
 
-@app.get("/products", **authorize(body="products.models:ProductPage"))
+@app.get("/products", **authorize(response="products.models:ProductPage"))
 def list_products(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     next_token: Annotated[str | None, Query(alias="nextToken", max_length=1024)] = None,
@@ -88,7 +88,7 @@ def list_products(
     return {"items": [product_json(p) for p in page.products], "nextToken": page.next_token}
 
 
-@app.get("/products/<id>", **authorize(errors=[404], body=PRODUCT, headers=ETAG))
+@app.get("/products/<id>", **authorize(errors=[404], response=PRODUCT, response_headers=ETAG))
 def get_product(product_id: ProductId) -> Response[Any]:
     return product_response(service().get(str(product_id)))
 
@@ -97,8 +97,8 @@ CREATE_PRODUCT = authorize(
     ADMIN,
     success=201,
     errors=[409, 415],
-    body=PRODUCT,
-    headers={**ETAG, "Location": "the new product's URL"},
+    response=PRODUCT,
+    response_headers={**ETAG, "Location": "the new product's URL"},
 )
 
 
@@ -110,7 +110,10 @@ def create_product(body: NewProductBody) -> Response[Any]:
     return product_response(product, 201, Location=location)
 
 
-@app.put("/products/<id>", **authorize(ADMIN, errors=[404, 409, 415], body=PRODUCT, headers=ETAG))
+@app.put(
+    "/products/<id>",
+    **authorize(ADMIN, errors=[404, 409, 415], response=PRODUCT, response_headers=ETAG),
+)
 def update_product(
     product_id: ProductId,
     body: ProductUpdateBody,

@@ -266,14 +266,15 @@ def authorize(
     success: int = 200,
     errors: Iterable[int] = (),
     verified_email: bool = False,
-    body: str | None = None,
-    headers: Mapping[str, str] | None = None,
+    response: str | None = None,
+    response_headers: Mapping[str, str] | None = None,
 ) -> RouteOptions:
     """Route options: authenticated caller (in one of ``groups`` when given; with a
     verified e-mail address when ``verified_email``), then request validation; ``success``
-    with its ``body`` model (``"module:Class"``, build-time only) and ``headers``, and
-    ``errors`` (beyond 400, 401 and 403) document the route. Use as
-    ``@app.post("/things", **authorize("admin", success=201, body="things.models:Thing"))``."""
+    with its body's model (``response``: ``"module:Class"``, build time only) and
+    ``response_headers``, and ``errors`` (beyond 400, 401 and 403) document the route.
+    Use as ``@app.post("/things", **authorize("admin", success=201, errors=[409],
+    response="things.models:Thing"))``."""
     always = [400, 401, 403] if groups or verified_email else [400, 401]
     return {
         "enable_validation": False,
@@ -282,7 +283,7 @@ def authorize(
             RequireJsonBody(),
             ValidateRequest(),
         ],
-        "responses": documented_responses(success, [*always, *errors], body, headers),
+        "responses": documented_responses(success, [*always, *errors], response, response_headers),
     }
 
 
