@@ -77,13 +77,13 @@ def invoice_json(invoice: Invoice) -> dict[str, Any]:
     }
 
 
-@app.get("/invoices", **authorize())
+@app.get("/invoices", **authorize(response="invoices.models:InvoiceList"))
 def list_invoices(order_id: OrderId) -> dict[str, Any]:
     invoices = service().for_order(str(order_id), current_principal(app))
     return {"items": [invoice_json(invoice) for invoice in invoices]}
 
 
-@app.get("/invoices/<id>", **authorize(errors=[404]))
+@app.get("/invoices/<id>", **authorize(errors=[404], response="invoices.models:Invoice"))
 def get_invoice(invoice_id: InvoiceId) -> dict[str, Any]:
     return invoice_json(service().get(str(invoice_id), current_principal(app)))
 

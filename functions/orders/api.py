@@ -64,7 +64,15 @@ def json_response(body: dict[str, Any], status: int = 200, **headers: str) -> Re
 
 
 # An order goes to, and is announced at, a verified e-mail address only (403 otherwise).
-PLACE_ORDER = authorize(*SHOPPERS, success=201, errors=[409, 415, 422], verified_email=True)
+ORDER = "orders.models:Order"
+PLACE_ORDER = authorize(
+    *SHOPPERS,
+    success=201,
+    errors=[409, 415, 422],
+    verified_email=True,
+    response=ORDER,
+    response_headers={"Location": "the new order's URL"},
+)
 PLACE_ORDER["responses"][403] = {
     **PLACE_ORDER["responses"][403],
     "description": (
@@ -113,7 +121,7 @@ def place_order(body: OrderBody, idempotency_key: IdempotencyKey = None) -> Resp
     return json_response(order, 201, Location=f"{base_path.rstrip('/')}/{order['id']}")
 
 
-@app.get("/orders", **authorize(*SHOPPERS))
+@app.get("/orders", **authorize(*SHOPPERS, response="orders.models:OrderPage"))
 def list_orders(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     next_token: Annotated[str | None, Query(alias="nextToken", max_length=1024)] = None,
@@ -123,12 +131,12 @@ def list_orders(
     return {"items": [order_json(o) for o in page.orders], "nextToken": page.next_token}
 
 
-@app.get("/orders/<id>", **authorize(*SHOPPERS, errors=[404]))
+@app.get("/orders/<id>", **authorize(*SHOPPERS, errors=[404], response=ORDER))
 def get_order(order_id: OrderId) -> dict[str, Any]:
     return order_json(service().get(current_principal(app), str(order_id)))
 
 
-@app.delete("/orders/<id>", **authorize(*SHOPPERS, errors=[404, 409]))
+@app.delete("/orders/<id>", **authorize(*SHOPPERS, errors=[404, 409], response=ORDER))
 def cancel_order(order_id: OrderId) -> dict[str, Any]:
     order = service().cancel(current_principal(app), str(order_id), current_correlation_id())
     metrics.add_metric(name="OrdersCancelled", unit="Count", value=1)

@@ -34,6 +34,8 @@ TABLE_ENV = "PRODUCTS_TABLE_NAME"
 ProductId = Annotated[UUID, Path(alias="id")]
 NewProductBody = Annotated[JsonObject, Body("products.models:ProductIn")]
 ProductUpdateBody = Annotated[JsonObject, Body("products.models:ProductUpdate")]
+PRODUCT = "products.models:Product"
+ETAG = {"ETag": "the product's version, quoted: send it back as If-Match to update"}
 _ETAG = re.compile(r'^(?:W/)?"?(\d{1,18})"?$')
 
 app = rest_resolver()
@@ -66,7 +68,7 @@ def expected_version(body: JsonObject, if_match: str | None) -> int:
     return int(match.group(1))
 
 
-@app.get("/products", **authorize())
+@app.get("/products", **authorize(response="products.models:ProductPage"))
 def list_products(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     next_token: Annotated[str | None, Query(alias="nextToken", max_length=1024)] = None,
@@ -86,12 +88,21 @@ def list_products(
     return {"items": [product_json(p) for p in page.products], "nextToken": page.next_token}
 
 
-@app.get("/products/<id>", **authorize(errors=[404]))
+@app.get("/products/<id>", **authorize(errors=[404], response=PRODUCT, response_headers=ETAG))
 def get_product(product_id: ProductId) -> Response[Any]:
     return product_response(service().get(str(product_id)))
 
 
-@app.post("/products", **authorize(ADMIN, success=201, errors=[409, 415]))
+CREATE_PRODUCT = authorize(
+    ADMIN,
+    success=201,
+    errors=[409, 415],
+    response=PRODUCT,
+    response_headers={**ETAG, "Location": "the new product's URL"},
+)
+
+
+@app.post("/products", **CREATE_PRODUCT)
 def create_product(body: NewProductBody) -> Response[Any]:
     product = service().create(new_product(body), current_correlation_id())
     base_path = app.current_event.request_context.path or app.current_event.path
@@ -99,7 +110,10 @@ def create_product(body: NewProductBody) -> Response[Any]:
     return product_response(product, 201, Location=location)
 
 
-@app.put("/products/<id>", **authorize(ADMIN, errors=[404, 409, 415]))
+@app.put(
+    "/products/<id>",
+    **authorize(ADMIN, errors=[404, 409, 415], response=PRODUCT, response_headers=ETAG),
+)
 def update_product(
     product_id: ProductId,
     body: ProductUpdateBody,

@@ -1,15 +1,19 @@
-"""The REST API's request bodies (pydantic): the source of their JSON Schema (the generated
-request validators, ``scripts/openapi/requests.py``) and of the OpenAPI document. Build
-time only: the function validates with the generated validators and reads the bodies with
-``products.payloads``."""
+"""The REST API's request and response bodies (pydantic): the source of the requests' JSON
+Schema (the generated request validators, ``scripts/openapi/requests.py``) and of the
+OpenAPI document. Build time only: the function validates with the generated validators,
+reads the bodies and writes its answers with ``products.payloads``
+(``tests/unit/test_documented_responses.py`` holds its answers to these models)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from products.domain import MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH, MAX_SKU_LENGTH
+from shared.rest_models import NEXT_TOKEN_DESCRIPTION, Money, ResponseBody
 
 MAX_AMOUNT = 100_000_000_00  # minor units
 MAX_STOCK = 1_000_000_000
@@ -64,3 +68,30 @@ class ProductUpdate(Body):
         if value is None:
             raise ValueError("cannot be null; leave the field out to keep its value")
         return value
+
+
+# --- responses: what the API answers (``products.payloads.product_json``), not the stored
+# items (``products.repository``).
+
+
+class Product(ResponseBody):
+    """A catalog product (``GET``, ``POST`` and ``PUT /products``)."""
+
+    id: UUID
+    sku: str
+    name: str
+    description: str
+    price: Money
+    stock: Annotated[int, Field(ge=0, description="units on hand, not yet reserved")]
+    version: Annotated[
+        int, Field(ge=1, description="the ETag: send it back to update (body or If-Match)")
+    ]
+    createdAt: datetime
+    updatedAt: datetime
+
+
+class ProductPage(ResponseBody):
+    """``GET /products``: one page of the catalogue, newest first."""
+
+    items: list[Product]
+    nextToken: Annotated[str | None, Field(description=NEXT_TOKEN_DESCRIPTION)]

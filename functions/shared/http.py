@@ -231,13 +231,27 @@ class RouteOptions(TypedDict):
     responses: dict[int, OpenAPIResponse]
 
 
-def documented_responses(success: int, errors: Iterable[int]) -> dict[int, OpenAPIResponse]:
-    """OpenAPI responses: ``success`` (its schema from the route's return annotation; none
-    for 204) and each error status with its body's model (named: ``documenting`` in
-    ``shared.rest_documentation`` puts the pydantic model in its place)."""
+def documented_responses(
+    success: int,
+    errors: Iterable[int],
+    body: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> dict[int, OpenAPIResponse]:
+    """OpenAPI responses: ``success`` with its body's model (``body``, ``"module:Class"``;
+    without one, the route's return annotation; none for 204) and ``headers`` (name ->
+    description), and each error status with its body's model. Models are named, not
+    imported (pydantic is build-time only): ``documenting`` in
+    ``shared.rest_documentation`` puts each model in its place."""
     responses: dict[int, OpenAPIResponse] = {success: {"description": HTTPStatus(success).phrase}}
-    if success == HTTPStatus.NO_CONTENT:
+    if body is not None:
+        responses[success]["content"] = {content_types.APPLICATION_JSON: {"model": body}}
+    elif success == HTTPStatus.NO_CONTENT:
         responses[success]["content"] = {}
+    if headers:
+        responses[success]["headers"] = {
+            name: {"description": description, "schema": {"type": "string"}}
+            for name, description in headers.items()
+        }
     for status in sorted(set(errors)):
         model = GATEWAY_ERROR_BODY if status == HTTPStatus.UNAUTHORIZED else ERROR_BODY
         responses[status] = {
@@ -252,11 +266,15 @@ def authorize(
     success: int = 200,
     errors: Iterable[int] = (),
     verified_email: bool = False,
+    response: str | None = None,
+    response_headers: Mapping[str, str] | None = None,
 ) -> RouteOptions:
     """Route options: authenticated caller (in one of ``groups`` when given; with a
     verified e-mail address when ``verified_email``), then request validation; ``success``
-    and ``errors`` (beyond 400, 401 and 403) document the route.
-    Use as ``@app.post("/things", **authorize("admin", success=201, errors=[409]))``."""
+    with its body's model (``response``: ``"module:Class"``, build time only) and
+    ``response_headers``, and ``errors`` (beyond 400, 401 and 403) document the route.
+    Use as ``@app.post("/things", **authorize("admin", success=201, errors=[409],
+    response="things.models:Thing"))``."""
     always = [400, 401, 403] if groups or verified_email else [400, 401]
     return {
         "enable_validation": False,
@@ -265,7 +283,7 @@ def authorize(
             RequireJsonBody(),
             ValidateRequest(),
         ],
-        "responses": documented_responses(success, [*always, *errors]),
+        "responses": documented_responses(success, [*always, *errors], response, response_headers),
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 from moto import mock_aws
 
 from shared import aws as shared_aws
+from tests.unit.documented_responses import checking
 from tests.unit.helpers import (
     HttpResponse,
     cognito_claims,
@@ -21,6 +23,17 @@ from tests.unit.helpers import (
 
 ADMIN = ("admin",)
 CUSTOMER = ("customer",)
+REST_SERVICES = ("products", "orders", "invoices")
+
+
+@pytest.fixture(autouse=True)
+def answers_match_the_openapi_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every answer of the REST functions in these tests is checked against
+    docs/api/openapi.json (``tests.unit.documented_responses``): the document cannot drift
+    from the code unnoticed."""
+    for service in REST_SERVICES:
+        api = importlib.import_module(f"{service}.api")
+        monkeypatch.setattr(api, "resolve", checking(api.resolve))
 
 
 def _reset_process_caches() -> None:
