@@ -14,6 +14,9 @@ TAX_RATE_ENV = "TAX_RATE_BASIS_POINTS"
 SELLER_ENV = "INVOICE_SELLER"
 DOWNLOAD_TTL_ENV = "DOWNLOAD_URL_TTL_SECONDS"
 NUMBER_SERIES_ENV = "INVOICE_NUMBER_SERIES"
+# Set by Lambda: "on-demand", "provisioned-concurrency" or "snap-start".
+INITIALIZATION_TYPE_ENV = "AWS_LAMBDA_INITIALIZATION_TYPE"
+INITIALISED_AHEAD_OF_DEMAND = frozenset({"provisioned-concurrency", "snap-start"})
 
 DEFAULT_DOWNLOAD_TTL_SECONDS = 300
 MAX_DOWNLOAD_TTL_SECONDS = 3600
@@ -65,3 +68,10 @@ def number_series(environ: Mapping[str, str] = os.environ) -> int:
     if not 1 <= count <= MAX_NUMBER_SERIES:
         raise ValueError(f"{NUMBER_SERIES_ENV} must be 1..{MAX_NUMBER_SERIES}")
     return count
+
+
+def initialised_ahead_of_demand(environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether this execution environment is initialised before any event needs it (a
+    SnapStart snapshot, provisioned concurrency) rather than on demand, from
+    ``AWS_LAMBDA_INITIALIZATION_TYPE``."""
+    return environ.get(INITIALIZATION_TYPE_ENV, "") in INITIALISED_AHEAD_OF_DEMAND

@@ -17,9 +17,8 @@ from functools import cache
 
 from invoices import config
 from invoices.domain import ConfirmedOrder, InvoiceLine, Party
-from invoices.rendering import render_invoice
 from invoices.repository import DynamoDBInvoiceRepository
-from invoices.service import InvoiceService, InvoicingPolicy
+from invoices.service import InvoiceService, InvoicingPolicy, render_pdf
 from invoices.storage import S3InvoiceStore, s3_client
 from shared import aws
 from shared.events.consumer import DispatchTable, EventConsumer, consumer_handler, dispatch
@@ -28,6 +27,14 @@ from shared.money import Money
 from shared.observability import logger, metrics
 
 ORDER_CONFIRMED = event_type("orders", "OrderConfirmed")
+
+if config.initialised_ahead_of_demand():
+    # A SnapStart snapshot or provisioned concurrency: nobody waits for this init, so it
+    # loads the PDF library and the fonts now, and every environment starts with them.
+    # On demand they load with the first render instead (see the README, "Cold start").
+    from invoices.pdf import warm_up
+
+    warm_up()
 
 
 @cache
@@ -39,10 +46,8 @@ def service() -> InvoiceService:
         number_series=config.number_series(),
     )
     repository = DynamoDBInvoiceRepository(config.table_name(), aws.dynamodb())
-    # Imported with the module, so the PDF library loads during init, not in the first
-    # delivery (the API, sharing the service, never loads it).
     store = S3InvoiceStore(s3_client())
-    return InvoiceService(repository, store, policy=policy, render=render_invoice)
+    return InvoiceService(repository, store, policy=policy, render=render_pdf)
 
 
 def confirmed_order(event: Event) -> ConfirmedOrder:

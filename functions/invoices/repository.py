@@ -45,6 +45,16 @@ COUNTER_SK = "COUNTER"
 CLAIM_ATTEMPTS = 12
 _CONDITION_FAILED = "ConditionalCheckFailed"
 
+# Operating-system randomness for the retries' jitter: environments restored from one
+# SnapStart snapshot share the `random` module's state, and would retry in step.
+_JITTER = random.SystemRandom()
+
+
+def claim_backoff(attempt: int) -> float:
+    """Seconds to wait before the next claim: full jitter, up to 10 ms doubling to 320 ms."""
+    return _JITTER.uniform(0, 0.01 * 2 ** min(attempt, 5))
+
+
 Item = Mapping[str, Any]
 """A DynamoDB item in AttributeValue form, as the low-level client and streams carry it."""
 
@@ -257,7 +267,7 @@ class DynamoDBInvoiceRepository:
                 if len(reasons) > 2 and reasons[2] == _CONDITION_FAILED:
                     raise InvoiceAlreadyExists(invoice.order_id) from error
                 # Another claim moved the counter (or is moving it): read it again.
-                self._sleep(random.uniform(0, 0.01 * 2 ** min(attempt, 5)))
+                self._sleep(claim_backoff(attempt))
         raise NumberContention(
             f"no invoice number of series {series} claimed for {year} in {CLAIM_ATTEMPTS} tries"
         )

@@ -133,3 +133,24 @@ def test_number_series_default_to_sixteen_and_are_bounded() -> None:
     for bad in ("0", "100"):
         with pytest.raises(ValueError, match="INVOICE_NUMBER_SERIES"):
             config.number_series({"INVOICE_NUMBER_SERIES": bad})
+
+
+@pytest.mark.parametrize(
+    ("initialization_type", "ahead"),
+    [
+        ("snap-start", True),
+        ("provisioned-concurrency", True),
+        ("on-demand", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_only_snapshots_and_provisioned_concurrency_initialise_ahead_of_demand(
+    initialization_type: str | None, ahead: bool
+) -> None:
+    environ = (
+        {}
+        if initialization_type is None
+        else {"AWS_LAMBDA_INITIALIZATION_TYPE": initialization_type}
+    )
+    assert config.initialised_ahead_of_demand(environ) is ahead

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import threading
 import time
 import uuid
@@ -20,7 +21,7 @@ from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingErro
 from invoices import config
 from invoices.domain import DEFAULT_NUMBER_SERIES, Invoice, InvoiceNumber, series_of
 from invoices.generator_consumer import confirmed_order
-from invoices.repository import DynamoDBInvoiceRepository
+from invoices.repository import DynamoDBInvoiceRepository, claim_backoff
 from invoices.service import InvoiceService, InvoicingPolicy
 from invoices.storage import S3InvoiceStore, s3_client
 from tests.unit.invoices.conftest import BUCKET, TABLE, Deliver, order_confirmed, scan_items
@@ -309,3 +310,14 @@ def test_an_event_outside_the_subscription_is_ignored(deliver: Deliver) -> None:
     )
     assert deliver(rejected) == {"batchItemFailures": []}
     assert scan_items("INVOICE#") == []
+
+
+def test_claim_retries_do_not_jitter_in_step_across_a_snapshot() -> None:
+    """Environments restored from one SnapStart snapshot share the ``random`` module's
+    state; the retries' jitter must not repeat from one to the next."""
+    snapshot = random.getstate()
+    first = [claim_backoff(5) for _ in range(8)]
+    random.setstate(snapshot)  # a second environment restored from the same snapshot
+    second = [claim_backoff(5) for _ in range(8)]
+    assert first != second
+    assert all(0 <= wait <= 0.32 for wait in first + second)

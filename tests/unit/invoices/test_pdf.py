@@ -303,17 +303,42 @@ def test_rendering_is_quick_and_small() -> None:
     assert len(pdf) < 60_000
 
 
-def test_only_the_generator_loads_the_pdf_library() -> None:
-    """The API shares the service module; the library's import would slow its cold start."""
-    script = (
-        "import sys, invoices.api; api = 'fpdf' in sys.modules; "
-        "import invoices.generator_consumer; print(api, 'fpdf' in sys.modules)"
-    )
-    loaded = subprocess.run(
+def loads_pdf_library(script: str, initialization_type: str) -> list[str]:
+    environment = {**os.environ, "PYTHONPATH": PYTHONPATH}
+    environment["AWS_LAMBDA_INITIALIZATION_TYPE"] = initialization_type
+    return subprocess.run(
         [sys.executable, "-c", script],
-        env={**os.environ, "PYTHONPATH": PYTHONPATH},
+        env=environment,
         capture_output=True,
         text=True,
         check=True,
     ).stdout.split()
-    assert loaded == ["False", "True"]
+
+
+def test_the_pdf_library_loads_on_the_first_render_in_an_on_demand_environment() -> None:
+    """Its import is most of the generator's cold init (README, "Cold start"); the API
+    shares the service module and never loads it."""
+    script = (
+        "import sys, invoices.api; api = 'fpdf' in sys.modules; "
+        "import invoices.generator_consumer as g; init = 'fpdf' in sys.modules; "
+        "from tests.unit.invoices.test_pdf import invoice; "
+        "from invoices.service import render_pdf; render_pdf(invoice()); "
+        "print(api, init, 'fpdf' in sys.modules)"
+    )
+    assert loads_pdf_library(script, "on-demand") == ["False", "False", "True"]
+
+
+@pytest.mark.parametrize("initialization_type", ["snap-start", "provisioned-concurrency"])
+def test_an_environment_initialised_ahead_of_demand_loads_it_during_init(
+    initialization_type: str,
+) -> None:
+    """A SnapStart snapshot (or provisioned concurrency) holds the library and the fonts,
+    warmed up by a throwaway document; the invoices it then renders are unchanged."""
+    script = (
+        "import hashlib, sys, invoices.generator_consumer; init = 'fpdf' in sys.modules; "
+        "from tests.unit.invoices.test_pdf import invoice; "
+        "from invoices.rendering import render_invoice; "
+        "print(init, hashlib.sha256(render_invoice(invoice(lines=3))).hexdigest())"
+    )
+    expected = hashlib.sha256(render_invoice(invoice(lines=3))).hexdigest()
+    assert loads_pdf_library(script, initialization_type) == ["True", expected]
