@@ -33,7 +33,8 @@ from typing import Any
 import requests
 
 from load.ledger import Ledger
-from load.prepare import Account, Fixtures
+from load.prepare import Fixtures
+from tests.e2e.conftest import User
 from tests.e2e.endpoints import Endpoints
 from tests.e2e.mailbox import sent_emails
 
@@ -185,7 +186,7 @@ class Observer:
         self.session = requests.Session()
         self.sqs = sqs
 
-    def _get(self, path: str, account: Account, **params: Any) -> Any:
+    def _get(self, path: str, account: User, **params: Any) -> Any:
         response = self.session.get(
             f"{self.endpoints.rest_url}{path}", headers=account.headers, params=params, timeout=30
         )

@@ -21,23 +21,12 @@ from typing import Any
 
 import requests
 
-from tests.e2e.conftest import create_staff_user, sign_up_customer
+from tests.e2e.conftest import User, create_staff_user, sign_up_customer
 from tests.e2e.endpoints import Endpoints
 
 PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 # Words the product names are made of: the browsing users search for them.
 NAME_WORDS = ("Granite", "Walnut", "Copper", "Linen", "Indigo", "Maple", "Saffron", "Cobalt")
-
-
-@dataclass(frozen=True)
-class Account:
-    username: str
-    groups: tuple[str, ...]
-    id_token: str
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return {"Authorization": self.id_token}
 
 
 @dataclass(frozen=True)
@@ -50,8 +39,8 @@ class Product:
 @dataclass
 class Fixtures:
     run_id: str
-    customers: list[Account]
-    admin: Account
+    customers: list[User]
+    admin: User
     products: list[Product]
     search_terms: list[str] = field(default_factory=list)
 
@@ -82,8 +71,8 @@ def sign_in(endpoints: Endpoints, cognito: Any, username: str, password: str) ->
 
 def create_accounts(
     endpoints: Endpoints, cognito: Any, run_id: str, customers: int
-) -> tuple[list[Account], Account]:
-    accounts: list[Account] = []
+) -> tuple[list[User], User]:
+    accounts: list[User] = []
     for number in range(customers):
         username, password = customer_address(endpoints, run_id, number), _password()
         if endpoints.target == "aws":
@@ -91,10 +80,10 @@ def create_accounts(
         else:
             sign_up_customer(endpoints, cognito, username, password)
         token = sign_in(endpoints, cognito, username, password)
-        accounts.append(Account(username, ("customer",), token))
+        accounts.append(User(username, ("customer",), token))
     admin_name, admin_password = f"load-{run_id}-admin@example.com", _password()
     create_staff_user(endpoints, cognito, admin_name, admin_password, ("admin",))
-    admin = Account(admin_name, ("admin",), sign_in(endpoints, cognito, admin_name, admin_password))
+    admin = User(admin_name, ("admin",), sign_in(endpoints, cognito, admin_name, admin_password))
     return accounts, admin
 
 
@@ -107,7 +96,7 @@ def sale_stock(stock: int) -> int:
 def create_products(
     session: requests.Session,
     endpoints: Endpoints,
-    admin: Account,
+    admin: User,
     run_id: str,
     *,
     count: int,

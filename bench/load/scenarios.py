@@ -28,7 +28,8 @@ from locust.clients import ResponseContextManager
 
 from load.ledger import Ledger, PlacedOrder
 from load.limiter import TokenBucket
-from load.prepare import Account, Fixtures, Product
+from load.prepare import Fixtures, Product
+from tests.e2e.conftest import User as Account  # a signed-in person, not a Locust User
 
 FINAL = frozenset({"CONFIRMED", "REJECTED", "CANCELLED"})
 RETRYABLE_ORDER_ERRORS = frozenset({"ProductNotYetAvailable", "RequestInProgress"})

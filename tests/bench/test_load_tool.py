@@ -11,7 +11,7 @@ import pytest
 from load.checks import Observation, evaluate
 from load.ledger import Ledger, PlacedOrder
 from load.limiter import TokenBucket
-from load.prepare import Account, Fixtures, Product
+from load.prepare import Fixtures, Product, User
 from load.report import latency_ms, percentile
 from load.settings import SettingsError, from_arguments, parse_duration
 
@@ -111,11 +111,11 @@ def test_nearest_rank_percentiles() -> None:
 # --- the invariant checks ---------------------------------------------------------------
 
 A, B = "product-a", "product-b"
-CUSTOMER = Account("c@example.com", ("customer",), "token")
+CUSTOMER = User("c@example.com", ("customer",), "token")
 FIXTURES = Fixtures(
     run_id="r",
     customers=[CUSTOMER],
-    admin=Account("a@example.com", ("admin",), "token"),
+    admin=User("a@example.com", ("admin",), "token"),
     products=[Product(A, "Load A", 10), Product(B, "Load B", 10)],
 )
 
