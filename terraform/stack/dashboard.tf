@@ -15,9 +15,9 @@ locals {
       title     = "Products"
       service   = "products"
       functions = ["products-api", "products-stream-publisher", "products-stock-consumer"]
-      queues    = [module.products_stock_queue.queue_name]
+      queues    = [module.products_stock_consumer.queues["order_events"].queue_name]
       dead_letter_queues = [
-        module.products_stock_queue.dlq_name,
+        module.products_stock_consumer.queues["order_events"].dlq_name,
         module.products_publisher.dlq_name,
       ]
       business_metrics = ["StockReserved", "StockFailed", "StockReleased", "EventsPublished", "ContractViolations", "DuplicateEvents"]
@@ -28,10 +28,10 @@ locals {
       functions = [
         "orders-api", "orders-stream-publisher", "orders-projection-consumer", "orders-stock-consumer",
       ]
-      queues = [module.orders_product_projection_queue.queue_name, module.orders_stock_results_queue.queue_name]
+      queues = [module.orders_projection_consumer.queues["product_events"].queue_name, module.orders_stock_consumer.queues["stock_results"].queue_name]
       dead_letter_queues = [
-        module.orders_product_projection_queue.dlq_name,
-        module.orders_stock_results_queue.dlq_name,
+        module.orders_projection_consumer.queues["product_events"].dlq_name,
+        module.orders_stock_consumer.queues["stock_results"].dlq_name,
         module.orders_publisher.dlq_name,
       ]
       business_metrics = ["OrdersPlaced", "OrdersConfirmed", "OrdersRejected", "OrdersCancelled", "ProductsProjected", "EventsPublished", "ContractViolations"]
@@ -40,8 +40,8 @@ locals {
       title              = "Invoices"
       service            = "invoices"
       functions          = ["invoices-api", "invoices-generator", "invoices-stream-publisher"]
-      queues             = [module.invoices_order_confirmed_queue.queue_name]
-      dead_letter_queues = [module.invoices_order_confirmed_queue.dlq_name, module.invoices_publisher.dlq_name]
+      queues             = [module.invoices_generator.queues["order_confirmed"].queue_name]
+      dead_letter_queues = [module.invoices_generator.queues["order_confirmed"].dlq_name, module.invoices_publisher.dlq_name]
       business_metrics   = ["InvoicesIssued", "EventsPublished", "ContractViolations", "DuplicateEvents"]
     },
     {

@@ -42,8 +42,7 @@ variable "invoice_download_url_ttl_seconds" {
 }
 
 locals {
-  invoices_package           = "${var.package_dir}/invoices.zip"
-  invoices_generator_timeout = 30
+  invoices_package = "${var.package_dir}/invoices.zip"
   invoices_environment = merge(local.powertools_environment, {
     POWERTOOLS_SERVICE_NAME = "invoices"
     INVOICES_TABLE_NAME     = module.invoices_table.name
@@ -93,22 +92,8 @@ module "invoices_topic" {
   tags                = local.tags
 }
 
-module "invoices_order_confirmed_queue" {
-  source = "../modules/sqs_consumer_queue"
-
-  restrict_dlq_sources = var.sqs_redrive_allow_policy
-
-  name                       = "${var.name_prefix}-invoices-order-confirmed"
-  topic_arn                  = module.orders_topic.arn
-  event_types                = local.subscriptions.invoices["order-confirmed"].events
-  kms_key_arn                = module.key.key_arn
-  visibility_timeout_seconds = 6 * local.invoices_generator_timeout
-  alarm_actions              = local.alarm_actions
-  tags                       = local.tags
-}
-
 module "invoices_generator" {
-  source = "../modules/lambda_function"
+  source = "../modules/event_consumer"
 
   function_name = "${var.name_prefix}-invoices-generator"
   description   = "Issues one invoice per confirmed order: number, PDF in S3, metadata in the table."
@@ -116,14 +101,21 @@ module "invoices_generator" {
   handler       = "invoices.generator_consumer.handler"
   architecture  = var.lambda_architecture
   memory_size   = 512
-  timeout       = local.invoices_generator_timeout
+  timeout       = 30
   kms_key_arn   = module.key.key_arn
   environment_variables = merge(local.invoices_environment, {
     TAX_RATE_BASIS_POINTS = tostring(var.invoice_tax_rate_basis_points)
     INVOICE_SELLER        = jsonencode(var.invoice_seller)
-    DEAD_LETTER_QUEUES    = jsonencode(module.invoices_order_confirmed_queue.dead_letter_queues)
   })
-  policy_statements = concat(module.invoices_order_confirmed_queue.consumer_policy_statements, [
+  queues = {
+    order_confirmed = {
+      name        = "${var.name_prefix}-invoices-order-confirmed"
+      topic_arn   = module.orders_topic.arn
+      event_types = local.subscriptions.invoices["order-confirmed"].events
+      batch_size  = 5
+    }
+  }
+  policy_statements = [
     {
       sid = "ClaimNumbersAndStoreInvoices"
       # TransactWriteItems is authorized by its item actions: Update (the counter) and
@@ -145,17 +137,11 @@ module "invoices_generator" {
       actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
       resources = [module.key.key_arn]
     },
-  ])
-  event_source_mappings = {
-    order_confirmed = {
-      event_source_arn           = module.invoices_order_confirmed_queue.queue_arn
-      batch_size                 = 5
-      report_batch_item_failures = true
-    }
-  }
-  log_retention_days = var.log_retention_days
-  alarm_actions      = local.alarm_actions
-  tags               = local.tags
+  ]
+  restrict_dlq_sources = var.sqs_redrive_allow_policy
+  log_retention_days   = var.log_retention_days
+  alarm_actions        = local.alarm_actions
+  tags                 = local.tags
 
   package_object = lookup(local.package_objects, local.invoices_package, null) # lambda_packages_via_bucket
 }

@@ -58,3 +58,25 @@ moved {
   from = aws_cloudwatch_metric_alarm.invoice_imports_dlq
   to   = module.invoice_imports_dlq.aws_cloudwatch_metric_alarm.not_empty
 }
+
+# The consumers became modules/event_consumer, which wraps lambda_function (moved inside
+# the module) and their sqs_consumer_queue calls (moved here, by event source key).
+moved {
+  from = module.orders_product_projection_queue
+  to   = module.orders_projection_consumer.module.queues["product_events"]
+}
+
+moved {
+  from = module.orders_stock_results_queue
+  to   = module.orders_stock_consumer.module.queues["stock_results"]
+}
+
+moved {
+  from = module.products_stock_queue
+  to   = module.products_stock_consumer.module.queues["order_events"]
+}
+
+moved {
+  from = module.invoices_order_confirmed_queue
+  to   = module.invoices_generator.module.queues["order_confirmed"]
+}

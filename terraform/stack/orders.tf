@@ -99,101 +99,71 @@ module "orders_publisher" {
 
 # --- consumers of the products topic ---------------------------------------------------
 
-module "orders_product_projection_queue" {
-  source = "../modules/sqs_consumer_queue"
-
-  restrict_dlq_sources = var.sqs_redrive_allow_policy
-
-  name                       = "${var.name_prefix}-orders-product-projection"
-  topic_arn                  = module.products_topic.arn
-  event_types                = local.subscriptions.orders["product-projection"].events
-  kms_key_arn                = module.key.key_arn
-  visibility_timeout_seconds = 6 * 30 # six times the consumer's timeout
-  alarm_actions              = local.alarm_actions
-  tags                       = local.tags
-}
-
 module "orders_projection_consumer" {
-  source = "../modules/lambda_function"
+  source = "../modules/event_consumer"
 
-  function_name = "${var.name_prefix}-orders-projection-consumer"
-  description   = "Keeps the orders service's product projection up to date from product events."
-  package_path  = local.orders_package
-  handler       = "orders.projection_consumer.handler"
-  architecture  = var.lambda_architecture
-  memory_size   = 256
-  timeout       = 30
-  kms_key_arn   = module.key.key_arn
-  environment_variables = merge(local.orders_environment, {
-    DEAD_LETTER_QUEUES = jsonencode(module.orders_product_projection_queue.dead_letter_queues)
-  })
-  policy_statements = concat(module.orders_product_projection_queue.consumer_policy_statements, [
+  function_name         = "${var.name_prefix}-orders-projection-consumer"
+  description           = "Keeps the orders service's product projection up to date from product events."
+  package_path          = local.orders_package
+  handler               = "orders.projection_consumer.handler"
+  architecture          = var.lambda_architecture
+  memory_size           = 256
+  timeout               = 30
+  kms_key_arn           = module.key.key_arn
+  environment_variables = local.orders_environment
+  queues = {
+    product_events = {
+      name        = "${var.name_prefix}-orders-product-projection"
+      topic_arn   = module.products_topic.arn
+      event_types = local.subscriptions.orders["product-projection"].events
+    }
+  }
+  policy_statements = [
     {
       sid       = "WriteProductProjection"
       actions   = ["dynamodb:PutItem"]
       resources = [module.orders_table.arn]
     },
-  ])
-  event_source_mappings = {
-    product_events = {
-      event_source_arn           = module.orders_product_projection_queue.queue_arn
-      batch_size                 = 10
-      report_batch_item_failures = true
-    }
-  }
-  log_retention_days = var.log_retention_days
-  alarm_actions      = local.alarm_actions
-  tags               = local.tags
+  ]
+  restrict_dlq_sources = var.sqs_redrive_allow_policy
+  log_retention_days   = var.log_retention_days
+  alarm_actions        = local.alarm_actions
+  tags                 = local.tags
 
   package_object = lookup(local.package_objects, local.orders_package, null) # lambda_packages_via_bucket
 }
 
-module "orders_stock_results_queue" {
-  source = "../modules/sqs_consumer_queue"
-
-  restrict_dlq_sources = var.sqs_redrive_allow_policy
-
-  name                       = "${var.name_prefix}-orders-stock-results"
-  topic_arn                  = module.products_topic.arn
-  event_types                = local.subscriptions.orders["stock-results"].events
-  kms_key_arn                = module.key.key_arn
-  visibility_timeout_seconds = 6 * 30 # six times the consumer's timeout
-  alarm_actions              = local.alarm_actions
-  tags                       = local.tags
-}
-
 module "orders_stock_consumer" {
-  source = "../modules/lambda_function"
+  source = "../modules/event_consumer"
 
-  function_name = "${var.name_prefix}-orders-stock-consumer"
-  description   = "Confirms or rejects pending orders from the stock reservation results."
-  package_path  = local.orders_package
-  handler       = "orders.stock_consumer.handler"
-  architecture  = var.lambda_architecture
-  memory_size   = 256
-  timeout       = 30
-  kms_key_arn   = module.key.key_arn
-  environment_variables = merge(local.orders_environment, {
-    DEAD_LETTER_QUEUES = jsonencode(module.orders_stock_results_queue.dead_letter_queues)
-  })
-  policy_statements = concat(module.orders_stock_results_queue.consumer_policy_statements, [
+  function_name         = "${var.name_prefix}-orders-stock-consumer"
+  description           = "Confirms or rejects pending orders from the stock reservation results."
+  package_path          = local.orders_package
+  handler               = "orders.stock_consumer.handler"
+  architecture          = var.lambda_architecture
+  memory_size           = 256
+  timeout               = 30
+  kms_key_arn           = module.key.key_arn
+  environment_variables = local.orders_environment
+  queues = {
+    stock_results = {
+      name        = "${var.name_prefix}-orders-stock-results"
+      topic_arn   = module.products_topic.arn
+      event_types = local.subscriptions.orders["stock-results"].events
+    }
+  }
+  policy_statements = [
     {
       sid = "DecideOrders"
       # Reads the order and the event's marker, then puts both in one transaction.
       actions   = ["dynamodb:GetItem", "dynamodb:PutItem"]
       resources = [module.orders_table.arn]
     },
-  ])
-  event_source_mappings = {
-    stock_results = {
-      event_source_arn           = module.orders_stock_results_queue.queue_arn
-      batch_size                 = 10
-      report_batch_item_failures = true
-    }
-  }
-  log_retention_days = var.log_retention_days
-  alarm_actions      = local.alarm_actions
-  tags               = local.tags
+  ]
+  restrict_dlq_sources = var.sqs_redrive_allow_policy
+  log_retention_days   = var.log_retention_days
+  alarm_actions        = local.alarm_actions
+  tags                 = local.tags
 
   package_object = lookup(local.package_objects, local.orders_package, null) # lambda_packages_via_bucket
 }

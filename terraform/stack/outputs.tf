@@ -82,11 +82,11 @@ output "dead_letter_queue_urls" {
   description = "Every dead-letter queue, by consumer: where failed and contract-violating messages land."
   value = {
     "products-stream-publisher"  = module.products_publisher.dlq_url
-    "products-stock-consumer"    = module.products_stock_queue.dlq_url
+    "products-stock-consumer"    = module.products_stock_consumer.queues["order_events"].dlq_url
     "orders-stream-publisher"    = module.orders_publisher.dlq_url
-    "orders-projection-consumer" = module.orders_product_projection_queue.dlq_url
-    "orders-stock-consumer"      = module.orders_stock_results_queue.dlq_url
-    "invoices-generator"         = module.invoices_order_confirmed_queue.dlq_url
+    "orders-projection-consumer" = module.orders_projection_consumer.queues["product_events"].dlq_url
+    "orders-stock-consumer"      = module.orders_stock_consumer.queues["stock_results"].dlq_url
+    "invoices-generator"         = module.invoices_generator.queues["order_confirmed"].dlq_url
     "invoices-stream-publisher"  = module.invoices_publisher.dlq_url
     "notifications-email"        = module.notifications_email_queue.dlq_url
     "websocket-push"             = module.websocket_push_orders_queue.dlq_url

@@ -3,27 +3,8 @@
 # the products table. Its outcome (StockReserved, StockReservationFailed, StockReleased)
 # leaves through the table's stream, published by products_publisher.
 
-locals {
-  products_stock_timeout = 30
-}
-
-module "products_stock_queue" {
-  source = "../modules/sqs_consumer_queue"
-
-  restrict_dlq_sources = var.sqs_redrive_allow_policy
-
-  name        = "${var.name_prefix}-products-stock"
-  topic_arn   = module.orders_topic.arn
-  event_types = local.subscriptions.products["stock"].events
-  kms_key_arn = module.key.key_arn
-  # AWS's advice for SQS event sources: at least six times the function's timeout.
-  visibility_timeout_seconds = 6 * local.products_stock_timeout
-  alarm_actions              = local.alarm_actions
-  tags                       = local.tags
-}
-
 module "products_stock_consumer" {
-  source = "../modules/lambda_function"
+  source = "../modules/event_consumer"
 
   function_name = "${var.name_prefix}-products-stock-consumer"
   description   = "Reserves stock for placed orders (all lines or none) and releases it for cancelled ones."
@@ -31,13 +12,19 @@ module "products_stock_consumer" {
   handler       = "products.stock_consumer.handler"
   architecture  = var.lambda_architecture
   memory_size   = 256
-  timeout       = local.products_stock_timeout
+  timeout       = 30
   kms_key_arn   = module.key.key_arn
   environment_variables = merge(local.products_environment, {
     PRODUCTS_TABLE_NAME = module.products_table.name
-    DEAD_LETTER_QUEUES  = jsonencode(module.products_stock_queue.dead_letter_queues)
   })
-  policy_statements = concat(module.products_stock_queue.consumer_policy_statements, [
+  queues = {
+    order_events = {
+      name        = "${var.name_prefix}-products-stock"
+      topic_arn   = module.orders_topic.arn
+      event_types = local.subscriptions.products["stock"].events
+    }
+  }
+  policy_statements = [
     {
       sid = "ReserveAndReleaseStock"
       # TransactWriteItems is authorized by its item actions: Put (the reservation) and
@@ -50,17 +37,11 @@ module "products_stock_consumer" {
       ]
       resources = [module.products_table.arn]
     },
-  ])
-  event_source_mappings = {
-    order_events = {
-      event_source_arn           = module.products_stock_queue.queue_arn
-      batch_size                 = 10
-      report_batch_item_failures = true
-    }
-  }
-  log_retention_days = var.log_retention_days
-  alarm_actions      = local.alarm_actions
-  tags               = local.tags
+  ]
+  restrict_dlq_sources = var.sqs_redrive_allow_policy
+  log_retention_days   = var.log_retention_days
+  alarm_actions        = local.alarm_actions
+  tags                 = local.tags
 
   package_object = lookup(local.package_objects, local.products_package, null) # lambda_packages_via_bucket
 }

@@ -297,9 +297,9 @@ run "dashboard_shows_every_function_and_dead_letter_queue" {
   assert {
     condition = alltrue([
       for name in [
-        module.products_stock_queue.dlq_name, module.products_publisher.dlq_name,
-        module.orders_product_projection_queue.dlq_name, module.orders_stock_results_queue.dlq_name,
-        module.orders_publisher.dlq_name, module.invoices_order_confirmed_queue.dlq_name,
+        module.products_stock_consumer.queues["order_events"].dlq_name, module.products_publisher.dlq_name,
+        module.orders_projection_consumer.queues["product_events"].dlq_name, module.orders_stock_consumer.queues["stock_results"].dlq_name,
+        module.orders_publisher.dlq_name, module.invoices_generator.queues["order_confirmed"].dlq_name,
         module.invoices_publisher.dlq_name, module.notifications_email_queue.dlq_name,
         module.notifications_email_invoices_queue.dlq_name, module.websocket_push_orders_queue.dlq_name,
         module.websocket_push_invoices_queue.dlq_name, module.invoice_imports_dlq.name,
