@@ -1,11 +1,10 @@
+# The function's settings go to lambda_function unchanged, which validates them (its
+# error names the value); this module validates what it adds: the queues, the sids and
+# DEAD_LETTER_QUEUES.
+
 variable "function_name" {
   description = "Name of the consumer function (also names its role, log group and alarms)."
   type        = string
-
-  validation {
-    condition     = can(regex("^[a-zA-Z0-9_-]{1,64}$", var.function_name))
-    error_message = "function_name must be 1-64 letters, digits, '-' or '_'."
-  }
 }
 
 variable "description" {
@@ -17,11 +16,6 @@ variable "description" {
 variable "package_path" {
   description = "Path of the deployment zip; its SHA-256 decides whether the code is updated."
   type        = string
-
-  validation {
-    condition     = endswith(var.package_path, ".zip")
-    error_message = "package_path must point at a .zip file."
-  }
 }
 
 variable "package_object" {
@@ -31,65 +25,35 @@ variable "package_object" {
     key    = string
   })
   default = null
-
-  validation {
-    condition     = try(endswith(var.package_object.key, ".zip"), var.package_object == null)
-    error_message = "package_object must be null or name a .zip object."
-  }
 }
 
 variable "handler" {
   description = "Handler in `module.function` form, for example `orders.stock_consumer.handler`."
   type        = string
-
-  validation {
-    condition     = can(regex("^[A-Za-z_][A-Za-z0-9_.]*\\.[A-Za-z_][A-Za-z0-9_]*$", var.handler))
-    error_message = "handler must look like `package.module.function`."
-  }
 }
 
 variable "architecture" {
   description = "Instruction set of the function; must match the wheels in the package."
   type        = string
   default     = "arm64"
-
-  validation {
-    condition     = contains(["arm64", "x86_64"], var.architecture)
-    error_message = "architecture must be arm64 or x86_64."
-  }
 }
 
 variable "memory_size" {
   description = "Memory in MiB (CPU scales with it)."
   type        = number
   default     = 256
-
-  validation {
-    condition     = var.memory_size >= 128 && var.memory_size <= 10240
-    error_message = "memory_size must be between 128 and 10240 MiB."
-  }
 }
 
 variable "timeout" {
   description = "Timeout in seconds; every queue's visibility timeout is six times this (AWS's advice for SQS event sources)."
   type        = number
   default     = 30
-
-  validation {
-    condition     = var.timeout >= 1 && var.timeout <= 900
-    error_message = "timeout must be between 1 and 900 seconds."
-  }
 }
 
 variable "reserved_concurrent_executions" {
   description = "Concurrency reserved for (and capping) the function; null leaves it on the account's unreserved pool."
   type        = number
   default     = null
-
-  validation {
-    condition     = var.reserved_concurrent_executions == null ? true : var.reserved_concurrent_executions >= 0
-    error_message = "reserved_concurrent_executions must be null or >= 0."
-  }
 }
 
 variable "environment_variables" {
@@ -175,11 +139,6 @@ variable "queues" {
 variable "kms_key_arn" {
   description = "Customer-managed KMS key encrypting the queues, the function's environment and its log group."
   type        = string
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:kms:", var.kms_key_arn))
-    error_message = "kms_key_arn must be a KMS key ARN."
-  }
 }
 
 variable "restrict_dlq_sources" {

@@ -1,28 +1,9 @@
 # One consumer function fed by its queues (no AWS needed).
 #   terraform init -backend=false && terraform test
 
+# The mocked AWS provider the stack's tests use (ARNs and names that look real).
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_region" {
-    defaults = { name = "eu-west-1" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_resource "aws_sqs_queue" {
-    defaults = { arn = "arn:aws:sqs:eu-west-1:123456789012:mocked-dlq" }
-  }
-  mock_resource "aws_iam_role" {
-    defaults = { arn = "arn:aws:iam::123456789012:role/shop-email-role" }
-  }
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/shop-email" }
-  }
-  mock_resource "aws_lambda_function" {
-    defaults = { arn = "arn:aws:lambda:eu-west-1:123456789012:function:shop-email" }
-  }
+  source = "../../stack/tests/mocks"
 }
 
 # Each queue's DLQ gets an ARN of its own (the mock's default is one ARN for all queues).
