@@ -73,7 +73,9 @@ def planned_changes(plan: Mapping[str, Any]) -> list[PlannedChange]:
 def report(changes: Iterable[PlannedChange]) -> tuple[list[str], bool]:
     """Lines describing every move and every change; True when nothing is destroyed."""
     changes = list(changes)
-    lines = [change.describe() for change in changes if change.moved or change.actions != ("no-op",)]
+    lines = [
+        change.describe() for change in changes if change.moved or change.actions != ("no-op",)
+    ]
     moved = sum(change.moved for change in changes)
     changed = sum(change.actions != ("no-op",) for change in changes)
     safe = not any(change.destroys for change in changes)
@@ -117,7 +119,9 @@ class Terraform:
             )
             log.write(result.stdout)
         if result.returncode != 0:
-            raise RuntimeError(f"terraform {arguments[0]} failed in {self.directory}; see {self.log}")
+            raise RuntimeError(
+                f"terraform {arguments[0]} failed in {self.directory}; see {self.log}"
+            )
         return result.stdout
 
     def apply(self) -> None:
@@ -133,7 +137,9 @@ class Terraform:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base", default="final", help="revision deployed first (default: final)")
-    parser.add_argument("--log", type=Path, help="Terraform's and moto's output (default: a temp file)")
+    parser.add_argument(
+        "--log", type=Path, help="Terraform's and moto's output (default: a temp file)"
+    )
     arguments = parser.parse_args(argv)
     if not (ROOT / "dist" / "host").is_dir():
         parser.error("dist/host/ is missing: run `make build` first")

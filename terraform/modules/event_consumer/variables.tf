@@ -82,11 +82,6 @@ variable "policy_statements" {
   default = []
 
   validation {
-    condition     = length(distinct([for statement in var.policy_statements : statement.sid])) == length(var.policy_statements)
-    error_message = "Every statement needs its own sid: IAM refuses a policy whose sids repeat."
-  }
-
-  validation {
     condition = length(setintersection(
       [for statement in var.policy_statements : statement.sid],
       ["ConsumeQueue", "SendToDeadLetterQueue", "UseQueueKey"],

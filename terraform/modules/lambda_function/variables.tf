@@ -144,6 +144,15 @@ variable "policy_statements" {
     condition     = alltrue([for statement in var.policy_statements : length(statement.resources) > 0 && can(regex("^[A-Za-z0-9]+$", statement.sid))])
     error_message = "Every statement needs an alphanumeric sid and at least one resource."
   }
+
+  validation {
+    # IAM requires a policy's sids to be unique; the module's own three are taken.
+    condition = length(distinct(concat(
+      [for statement in var.policy_statements : statement.sid],
+      ["WriteOwnLogs", "SendTraces", "DecryptOwnEnvironment"],
+    ))) == length(var.policy_statements) + 3
+    error_message = "Every statement needs a sid of its own, none of WriteOwnLogs, SendTraces and DecryptOwnEnvironment: IAM refuses a policy whose sids repeat."
+  }
 }
 
 variable "log_retention_days" {

@@ -18,7 +18,11 @@ def _change(address: str, actions: list[str], previous: str | None = None) -> di
 def test_moves_and_in_place_updates_destroy_nothing() -> None:
     plan = {
         "resource_changes": [
-            _change("module.c.module.function.aws_lambda_function.this", ["no-op"], "module.c.aws_lambda_function.this"),
+            _change(
+                "module.c.module.function.aws_lambda_function.this",
+                ["no-op"],
+                "module.c.aws_lambda_function.this",
+            ),
             _change("module.c.module.function.aws_iam_role_policy.this", ["update"]),
             _change("module.orders_api.aws_lambda_function.this", ["no-op"]),
             {"address": "data.aws_region.current", "mode": "data", "change": {"actions": ["read"]}},
@@ -29,7 +33,8 @@ def test_moves_and_in_place_updates_destroy_nothing() -> None:
 
     assert safe
     assert lines == [
-        "no-op: module.c.module.function.aws_lambda_function.this (moved from module.c.aws_lambda_function.this)",
+        "no-op: module.c.module.function.aws_lambda_function.this"
+        " (moved from module.c.aws_lambda_function.this)",
         "update: module.c.module.function.aws_iam_role_policy.this",
         "1 moved, 1 changed, destroys nothing: True",
     ]

@@ -175,19 +175,6 @@ run "queue_sids_belong_to_the_module" {
   expect_failures = [var.policy_statements]
 }
 
-run "caller_sids_are_unique" {
-  command = plan
-
-  variables {
-    policy_statements = [
-      { sid = "SendEmails", actions = ["ses:SendRawEmail"], resources = ["*"] },
-      { sid = "SendEmails", actions = ["ses:SendEmail"], resources = ["*"] },
-    ]
-  }
-
-  expect_failures = [var.policy_statements]
-}
-
 run "a_consumer_reads_a_queue" {
   command = plan
 

@@ -168,6 +168,31 @@ run "stream_mapping_reports_partial_failures_and_has_a_destination" {
   }
 }
 
+run "repeated_sids_are_refused" {
+  command = plan
+
+  variables {
+    policy_statements = [
+      { sid = "ReadOrders", actions = ["dynamodb:GetItem"], resources = ["*"] },
+      { sid = "ReadOrders", actions = ["dynamodb:Query"], resources = ["*"] },
+    ]
+  }
+
+  expect_failures = [var.policy_statements]
+}
+
+run "the_module_sids_are_taken" {
+  command = plan
+
+  variables {
+    policy_statements = [
+      { sid = "SendTraces", actions = ["xray:PutTraceSegments"], resources = ["*"] },
+    ]
+  }
+
+  expect_failures = [var.policy_statements]
+}
+
 run "invalid_architecture_is_refused" {
   command = plan
 
