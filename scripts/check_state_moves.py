@@ -109,7 +109,7 @@ class Terraform:
             f"-var=package_dir={ROOT / 'dist' / 'host'}",
         ]
 
-    def run(self, *arguments: str) -> str:
+    def run(self, *arguments: str, log_output: bool = True) -> str:
         command = ["terraform", f"-chdir={self.directory}", *arguments]
         with self.log.open("a") as log:
             log.write(f"$ {' '.join(command)}\n")
@@ -117,7 +117,8 @@ class Terraform:
             result = subprocess.run(
                 command, env=self.env, stdout=subprocess.PIPE, stderr=log, text=True, check=False
             )
-            log.write(result.stdout)
+            if log_output:
+                log.write(result.stdout)
         if result.returncode != 0:
             raise RuntimeError(
                 f"terraform {arguments[0]} failed in {self.directory}; see {self.log}"
@@ -131,7 +132,7 @@ class Terraform:
     def plan(self, plan_file: Path) -> dict[str, Any]:
         self.run("init", "-input=false", "-no-color")
         self.run("plan", "-no-color", "-lock=false", f"-out={plan_file}", *self.stack_arguments)
-        return dict(json.loads(self.run("show", "-json", str(plan_file))))
+        return dict(json.loads(self.run("show", "-json", str(plan_file), log_output=False)))
 
 
 def main(argv: list[str] | None = None) -> int:
