@@ -16,10 +16,13 @@ emulator changes (never a half-restored emulator).
 
 from __future__ import annotations
 
+import functools
 import io
 import pickle
 import threading
 import traceback
+import weakref
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +51,26 @@ def _versions() -> dict[str, str]:
 
 def _new_lock(reentrant: bool) -> Any:
     return threading.RLock() if reentrant else threading.Lock()
+
+
+def _weak_values(items: dict[Any, Any]) -> Any:
+    import weakref
+
+    return weakref.WeakValueDictionary(items)
+
+
+def _portable_factory(factory: Any) -> Any:
+    """A picklable stand-in for a defaultdict's factory that pickle cannot name (moto
+    writes `defaultdict(lambda: {})`): the type of the empty value it makes."""
+    qualified = getattr(factory, "__qualname__", "")
+    if factory is None or ("<lambda>" not in qualified and "<locals>" not in qualified):
+        return factory
+    made = factory()
+    if isinstance(made, defaultdict) and not made:
+        return functools.partial(defaultdict, _portable_factory(made.default_factory))
+    if type(made) in (dict, list, set, int, float, str, tuple) and made == type(made)():
+        return type(made)
+    raise pickle.PicklingError(f"cannot pickle the defaultdict factory {qualified}")
 
 
 def _private_key(pem: bytes) -> Any:
@@ -84,7 +107,9 @@ def _key_types() -> tuple[tuple[type, ...], tuple[type, ...]]:
 
 class _StatePickler(pickle.Pickler):
     """Pickles what moto's models hold that pickle itself refuses: locks (as new, unlocked
-    ones) and `cryptography` keys (KMS asymmetric keys, Cognito's signing key) as PEM."""
+    ones), defaultdicts made with a lambda, weak-valued indexes (their values are pickled
+    where they are held) and `cryptography` keys (KMS asymmetric keys, Cognito's signing
+    key) as PEM."""
 
     def __init__(self, file: Any, protocol: int) -> None:
         super().__init__(file, protocol=protocol)
@@ -95,13 +120,21 @@ class _StatePickler(pickle.Pickler):
 
         if type(obj) in _LOCK_TYPES:
             return _new_lock, (type(obj) is _LOCK_TYPES[1],)
+        if type(obj) is defaultdict:
+            factory = _portable_factory(obj.default_factory)
+            if factory is not obj.default_factory:
+                return defaultdict, (factory,), None, None, iter(obj.items())
+            return NotImplemented
+        if type(obj) is weakref.WeakValueDictionary:  # Lambda's index of functions by ARN
+            return _weak_values, (dict(obj.items()),)
+        key: Any = obj
         if isinstance(obj, self._private_keys):
-            encoded = obj.private_bytes(
+            encoded = key.private_bytes(
                 pem.Encoding.PEM, pem.PrivateFormat.PKCS8, pem.NoEncryption()
             )
             return _private_key, (encoded,)
         if isinstance(obj, self._public_keys):
-            encoded = obj.public_bytes(pem.Encoding.PEM, pem.PublicFormat.SubjectPublicKeyInfo)
+            encoded = key.public_bytes(pem.Encoding.PEM, pem.PublicFormat.SubjectPublicKeyInfo)
             return _public_key, (encoded,)
         return NotImplemented
 

@@ -261,7 +261,9 @@ class LocalCloud:
                     web_port=console.port,
                 )
             except (OSError, ValueError) as error:  # HTTPError is an OSError
-                self.say(f"    no snapshot saved ({error}; see the emulator's log): next start cold")
+                self.say(
+                    f"    no snapshot saved ({error}; see the emulator's log): next start cold"
+                )
                 discard(SNAPSHOT_DIR)
         return moto, console, outputs
 

@@ -71,9 +71,9 @@ def _build_and_save(tmp_path: Path) -> Saved:
 
         sqs = _client(url, "sqs")
         dlq = sqs.create_queue(QueueName="orders-dlq")["QueueUrl"]
-        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])[
-            "Attributes"
-        ]["QueueArn"]
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
         queue = sqs.create_queue(
             QueueName="orders-events",
             Attributes={
@@ -217,7 +217,7 @@ def test_e_mails_are_numbered_after_the_restored_ones(saved: Saved, restored: st
     "damage",
     [
         pytest.param(lambda data: data[: len(data) // 2], id="truncated"),
-        pytest.param(lambda data: b"not a pickle at all", id="garbage"),
+        pytest.param(lambda _data: b"not a pickle at all", id="garbage"),
         pytest.param(
             lambda data: pickle.dumps({"format": "localcloud-emulator-state/0"}) + data,
             id="another version",
