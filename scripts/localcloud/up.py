@@ -225,7 +225,6 @@ class LocalCloud:
 
     def _apply(self, fingerprint: Fingerprint) -> tuple[MotoServer, WebConsole, dict[str, Any]]:
         """A new emulator, the real `terraform apply` into it, then a new snapshot."""
-        discard(SNAPSHOT_DIR)
         moto = MotoServer(port=self.ports.emulator, log_path=STATE_DIR / "logs" / "moto.log")
         os.environ.update(aws_environment(moto.endpoint_url))
         # The console's port is taken before the apply: its URL is the stack's console_url.

@@ -12,7 +12,9 @@ The next `make up` computes the fingerprint again. When it matches, the files ar
 (their SHA-256 as in the manifest) and the two ports are free, the emulator starts from
 the saved state, Terraform's state is put back beside it, and the run continues exactly as
 after a cold apply (runtime, front doors, demo data). Anything else is a cold start, with
-one log line saying why. `--fresh` (`make up FRESH=1`) always starts cold.
+one log line saying why, and a new snapshot replaces the old one once it is whole (until
+then the old one still describes the stack it was taken of). `--fresh` (`make up
+FRESH=1`) always starts cold.
 
 The fingerprint covers everything that decides what the apply creates:
 - terraform/stack, terraform/modules and terraform/environments/local (the provider lock
@@ -35,6 +37,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -50,6 +53,8 @@ MANIFEST = "manifest.json"
 EMULATOR_STATE = "emulator.pickle"
 TERRAFORM_STATE = "terraform.tfstate"
 _CHUNK = 1 << 20
+PORT_WAIT_S = 10.0
+"""How long a warm restart waits for its ports (the previous run may still be stopping)."""
 
 
 def _file_digest(path: Path) -> str:
@@ -171,13 +176,21 @@ class Snapshot:
         return {name: output["value"] for name, output in state.get("outputs", {}).items()}
 
 
-def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        try:
-            sock.bind((host, port))
-        except OSError:
+def port_is_free(port: int, host: str = "127.0.0.1", wait_s: float | None = None) -> bool:
+    """Whether a server can listen on ``port`` (as ours do, with SO_REUSEADDR), waiting
+    up to ``wait_s`` for a local cloud that is still stopping to let it go."""
+    deadline = time.monotonic() + (PORT_WAIT_S if wait_s is None else wait_s)
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind((host, port))
+                return True
+            except OSError:
+                pass
+        if time.monotonic() >= deadline:
             return False
-    return True
+        time.sleep(0.2)
 
 
 def find_snapshot(
@@ -234,7 +247,7 @@ def _refusal(
 
 
 def discard(directory: Path) -> None:
-    """Removes a snapshot (before a cold apply: it no longer describes the stack)."""
+    """Removes a snapshot and any half-built one."""
     shutil.rmtree(directory, ignore_errors=True)
     shutil.rmtree(_partial(directory), ignore_errors=True)
 

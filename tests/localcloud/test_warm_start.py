@@ -185,7 +185,9 @@ def test_a_damaged_or_old_snapshot_starts_cold(tmp_path: Path, damage: object, r
     assert said[0].startswith(f"  cold start: {reason}")
 
 
-def test_no_snapshot_or_a_busy_port_starts_cold(tmp_path: Path) -> None:
+def test_no_snapshot_or_a_busy_port_starts_cold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import socket
 
     fingerprint = _fingerprint(_tree(tmp_path / "root"))
@@ -200,6 +202,7 @@ def test_no_snapshot_or_a_busy_port_starts_cold(tmp_path: Path) -> None:
             tmp_path / "snapshot", fingerprint, tmp_path, web_port=busy.getsockname()[1]
         )
         said.clear()
+        monkeypatch.setattr(warm_start, "PORT_WAIT_S", 0.0)
         assert find_snapshot(directory, fingerprint, say=said.append) is None
         assert "web console port" in said[0]
         assert "is taken" in said[0]
