@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from localcloud.emulator import LOCAL_REGION, MotoServer, aws_environment
 from localcloud.invoker import LocalInvoker
@@ -216,10 +217,14 @@ class LocalCloud:
             except (RuntimeError, OSError) as refused:  # refused state, port taken, ...
                 self.say(f"  cold start: the snapshot could not be restored ({refused})")
                 return None
+            outputs = snapshot.outputs()
+            applied_console = outputs.get("web_url")  # when the environment passes it on
+            if applied_console and str(applied_console).rstrip("/") != console_url:
+                self.say(f"  cold start: the stack was applied for the console {applied_console}")
+                return None
             os.environ.update(aws_environment(moto.endpoint_url))
             os.environ[CONSOLE_URL_ENV] = console_url
             shutil.copyfile(snapshot.terraform_state, TERRAFORM_STATE)
-            outputs = snapshot.outputs()
             self._stack.push(attempt.pop_all())
         return moto, console, outputs
 
@@ -257,7 +262,7 @@ class LocalCloud:
                     save_emulator_state=moto.save_state,
                     terraform_state=TERRAFORM_STATE,
                     emulator_port=moto.port,
-                    web_port=console.port,
+                    web_port=urlsplit(console.url).port or 0,  # the port bound, not asked
                 )
             except (OSError, ValueError) as error:  # HTTPError is an OSError
                 self.say(

@@ -226,6 +226,8 @@ def _refusal(
         snapshot = Snapshot(directory, int(ports["emulator"]), int(ports["web"]))
     except (OSError, ValueError, KeyError, TypeError) as error:
         return f"the snapshot's manifest is unreadable ({type(error).__name__}: {error})"
+    if min(snapshot.emulator_port, snapshot.web_port) <= 0:
+        return "the snapshot's manifest names no ports"
     if saved_format != SNAPSHOT_FORMAT:
         return f"the snapshot is of another format ({saved_format}, not {SNAPSHOT_FORMAT})"
     changed = fingerprint.changed_parts(saved_parts)

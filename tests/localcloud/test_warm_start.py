@@ -172,6 +172,17 @@ def test_a_changed_stack_starts_cold_saying_what_changed(tmp_path: Path) -> None
             ),
             "the snapshot is of another format",
         ),
+        (
+            lambda d: (d / warm_start.MANIFEST).write_text(
+                json.dumps(
+                    {
+                        **json.loads((d / warm_start.MANIFEST).read_text()),
+                        "ports": {"emulator": 4566, "web": 0},
+                    }
+                )
+            ),
+            "the snapshot's manifest names no ports",
+        ),
     ],
 )
 def test_a_damaged_or_old_snapshot_starts_cold(tmp_path: Path, damage: object, reason: str) -> None:
