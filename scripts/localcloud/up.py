@@ -1,8 +1,10 @@
 """`make up`: the whole system on this machine, from the same Terraform and zips as AWS.
 
-Order: emulator -> terraform apply -> Lambda runtime (workers, event-source pollers)
--> REST and WebSocket front doors -> demo data -> `.local/endpoints.json`. Runs until
-interrupted, then stops everything it started (in reverse order).
+Order: emulator -> terraform apply (then a snapshot of the applied stack) -> Lambda
+runtime (workers, event-source pollers) -> REST and WebSocket front doors -> demo data ->
+`.local/endpoints.json`. When the snapshot matches the stack (localcloud.warm_start), the
+first two steps are a warm restart instead: the emulator starts from the snapshot. Runs
+until interrupted, then stops everything it started (in reverse order).
 """
 
 from __future__ import annotations
@@ -208,12 +210,21 @@ class LocalCloud:
                 log_path=STATE_DIR / "logs" / "moto.log",
                 restore_from=snapshot.emulator_state,
             )
+            terraform = LocalTerraform(
+                state_file=TERRAFORM_STATE, log_file=STATE_DIR / "logs" / "terraform.log"
+            )
+            pool = attempt.enter_context(ThreadPoolExecutor(max_workers=1))
+            # Nothing here runs Terraform; `terraform plan` afterwards (the e2e suite, an
+            # operator) needs the working directory initialised, as a cold start leaves it.
+            initialised = None if terraform.initialised() else pool.submit(terraform.init)
             try:
-                attempt.callback(moto.stop)
-                moto.start(timeout=120)
                 console = WebConsole(port=snapshot.web_port)
                 attempt.callback(console.stop)
                 console_url = console.bind()
+                attempt.callback(moto.stop)
+                moto.start(timeout=120)
+                if initialised is not None:
+                    initialised.result()
             except (RuntimeError, OSError) as refused:  # refused state, port taken, ...
                 self.say(f"  cold start: the snapshot could not be restored ({refused})")
                 return None
