@@ -76,7 +76,9 @@ def _portable_factory(factory: Any) -> Any:
 def _private_key(pem: bytes) -> Any:
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-    return load_pem_private_key(pem, password=None)
+    # The key was valid when saved (it came from a live key object): checking an RSA key
+    # again costs ~0.2 s each, most of a restore.
+    return load_pem_private_key(pem, password=None, unsafe_skip_rsa_key_validation=True)
 
 
 def _public_key(pem: bytes) -> Any:
