@@ -18,7 +18,8 @@ FRESH=1`) always starts cold.
 
 The fingerprint covers everything that decides what the apply creates:
 - terraform/stack, terraform/modules and terraform/environments/local (the provider lock
-  file included), and the Terraform CLI configuration script;
+  file included), the Terraform CLI configuration script, and schemas/ (Terraform reads
+  the subscriptions from schemas/consumers.json);
 - every function zip under dist/ (their bytes);
 - the apply's variables other than the two ports: TF_VAR_* in the environment and whether
   a console URL is passed (the ports themselves are reused, see above);
@@ -132,6 +133,8 @@ def stack_fingerprint(
         *_files_under(terraform_dir / "modules", skip),
         *_files_under(terraform_dir / "environments" / "local", skip),
         root / "scripts" / "terraform_cli_config.sh",
+        # what the Terraform code reads outside terraform/ (file(".../schemas/consumers.json"))
+        *_files_under(root / "schemas", skip),
     ]
     zips = sorted((root / "dist").glob("*/*.zip"))
     variables = {name: value for name, value in environ.items() if name.startswith("TF_VAR_")}

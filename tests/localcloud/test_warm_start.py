@@ -19,6 +19,7 @@ def _tree(root: Path) -> Path:
         "terraform/environments/local/main.tf": 'module "stack" {}\n',
         "terraform/environments/local/.terraform.lock.hcl": 'provider "aws" {}\n',
         "scripts/terraform_cli_config.sh": "echo config\n",
+        "schemas/consumers.json": '{"consumers": []}\n',
         "scripts/localcloud/up.py": "print('up')\n",
         "dist/lambda/orders.zip": "zip bytes of orders",
         "dist/host/orders.zip": "host zip bytes of orders",
@@ -72,6 +73,10 @@ def test_an_unchanged_stack_has_the_same_fingerprint(tmp_path: Path) -> None:
             lambda root: (root / "terraform/environments/local/.terraform.lock.hcl").write_text(
                 'provider "aws" { version = "5.101.0" }\n'
             ),
+            "terraform files",
+        ),
+        (
+            lambda root: (root / "schemas/consumers.json").write_text('{"consumers": [1]}'),
             "terraform files",
         ),
         (lambda root: (root / "dist/lambda/orders.zip").write_text("rebuilt"), "function zips"),
