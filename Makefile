@@ -47,8 +47,8 @@ build: generate ## one reproducible zip per function package under dist/
 e2e: build ## end-to-end suite (TARGET=local|localstack|aws)
 	TARGET=$(TARGET) scripts/e2e.sh
 
-up: build ## run the whole system locally with demo data
-	PYTHONPATH=scripts $(PY) -m localcloud up
+up: build ## run the whole system locally with demo data (warm restart when the stack is unchanged; FRESH=1 forces a cold start)
+	PYTHONPATH=scripts $(PY) -m localcloud up $(if $(FRESH),--fresh)
 
 LOCALSTACK_ARCH ?= $(shell uname -m | sed -e 's/aarch64/arm64/' -e 's/amd64/x86_64/')
 

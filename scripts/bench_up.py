@@ -1,14 +1,18 @@
-"""How long `make up` takes to be ready, and where the time goes.
+"""How long `make up` takes to be ready, cold and warm, and where the time goes.
 
-    .venv/bin/python scripts/bench_up.py [--runs 3] [--no-seed]
+    .venv/bin/python scripts/bench_up.py [--runs 1] [--warm-runs 2] [--no-seed]
 
 First the no-op build `make up` starts with (`scripts/build.py` on an unchanged tree), then
-`--runs` times a fresh local cloud (`python -m localcloud up`): from launch until
-`.local/endpoints.json` appears (what a user waits for), the local cloud's own steps
-(emulator and `terraform init`, `terraform apply` with its planning part, runtime, demo
-data), and the slowest resources of the apply with the provider's own waits behind them.
-Each run is stopped before the next. This machine is shared: the load average is printed
-with every figure, and runs under different load compare only as ratios.
+`--runs` cold starts (`python -m localcloud up --fresh`: the real `terraform apply`; each
+saves the snapshot the warm restart uses), then `--warm-runs` warm restarts of that same
+stack (`python -m localcloud up`, see localcloud.warm_start). For each: from launch until
+`.local/endpoints.json` appears (what a user waits for), whether it restarted warm, the
+local cloud's own steps (fingerprint, emulator and `terraform init` or the restore,
+`terraform apply` with its planning part, snapshot, runtime, demo data), the CPU seconds
+the local cloud's processes used, and the slowest resources of a cold apply with the
+provider's own waits behind them. Each run is stopped before the next. This machine is
+shared: the load average is printed with every figure, and runs under different load
+compare only as ratios (warm / cold, CPU seconds per run).
 
 Prints a table and writes bench/results/up-<UTC timestamp>.json and bench/results/up-latest.json.
 """
@@ -19,6 +23,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import signal
 import subprocess
 import sys
@@ -66,16 +71,24 @@ def measure_build() -> dict[str, Any]:
     return {"seconds": round(time.monotonic() - began, 1), "load_before": load}
 
 
-def measure_up(seed: bool) -> dict[str, Any]:
-    """One fresh local cloud, from launch to ready; stopped before returning."""
+def children_cpu_seconds() -> float:
+    """User + system CPU of every child process reaped so far (and of theirs)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def measure_up(seed: bool, fresh: bool) -> dict[str, Any]:
+    """One local cloud (cold when ``fresh``), from launch to ready; stopped before returning."""
     ENDPOINTS_FILE.unlink(missing_ok=True)
     TERRAFORM_LOG.unlink(missing_ok=True)
     load = load_average()
+    cpu_before = children_cpu_seconds()
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, ["scripts", os.environ.get("PYTHONPATH")])),
     }
     command = [sys.executable, "-m", "localcloud", "up", *([] if seed else ["--no-seed"])]
+    command += ["--fresh"] if fresh else []
     log_path = ROOT / ".local" / "logs" / "bench-up.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     began = time.monotonic()
@@ -96,11 +109,14 @@ def measure_up(seed: bool) -> dict[str, Any]:
         endpoints = json.loads(ENDPOINTS_FILE.read_text())
     finally:
         stop(cloud)
+    applied = TERRAFORM_LOG.read_text() if TERRAFORM_LOG.is_file() else ""
     return {
+        "warm_restart": bool(endpoints.get("warm_restart")),
         "ready_seconds": round(waited, 1),
         "reported_ready_seconds": endpoints.get("ready_seconds"),
+        "cpu_seconds_until_stopped": round(children_cpu_seconds() - cpu_before, 1),
         "steps": endpoints.get("startup_seconds", {}),
-        "slowest_resources": slowest_resources(TERRAFORM_LOG.read_text()),
+        "slowest_resources": slowest_resources(applied),
         "load_before": load,
         "load_after": load_average(),
     }
@@ -123,23 +139,35 @@ def report(results: dict[str, Any]) -> None:
         f"no-op build (make up runs it first): {build['seconds']} s (load {build['load_before']})"
     )
     for number, run in enumerate(results["runs"], 1):
+        kind = "warm" if run["warm_restart"] else "cold"
         print(
-            f"run {number}: ready in {run['ready_seconds']} s "
+            f"run {number} ({kind}): ready in {run['ready_seconds']} s, "
+            f"{run['cpu_seconds_until_stopped']} CPU s "
             f"(load {run['load_before']} -> {run['load_after']})"
         )
         for step, taken in run["steps"].items():
             print(f"    {step:<44} {taken:>6} s")
-        for resource in run["slowest_resources"][:4]:
-            print(f"    slowest: {resource['address']} {resource['seconds']} s")
-    ready = [run["ready_seconds"] for run in results["runs"]]
-    if ready:
-        print(f"ready: min {min(ready)} s, max {max(ready)} s over {len(ready)} run(s)")
+        for slow in run["slowest_resources"][:4]:
+            print(f"    slowest: {slow['address']} {slow['seconds']} s")
+    for kind, warm in (("cold", False), ("warm", True)):
+        ready = [run["ready_seconds"] for run in results["runs"] if run["warm_restart"] == warm]
+        if ready:
+            print(
+                f"{kind}: ready in min {min(ready)} s, max {max(ready)} s over {len(ready)} run(s)"
+            )
+    cold = [r["ready_seconds"] for r in results["runs"] if not r["warm_restart"]]
+    warm_runs = [r["ready_seconds"] for r in results["runs"] if r["warm_restart"]]
+    if cold and warm_runs:
+        print(f"warm / cold (best of each): {min(warm_runs) / min(cold):.2f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--runs", type=int, default=1, help="fresh local clouds to time (default 1)"
+        "--runs", type=int, default=1, help="cold starts to time (default 1; at least 1)"
+    )
+    parser.add_argument(
+        "--warm-runs", type=int, default=2, help="warm restarts to time after them (default 2)"
     )
     parser.add_argument("--no-seed", action="store_true", help="leave out the demo data")
     args = parser.parse_args()
@@ -149,8 +177,10 @@ def main() -> None:
         "build": measure_build(),
         "runs": [],
     }
-    for _ in range(args.runs):
-        results["runs"].append(measure_up(seed=not args.no_seed))
+    for _ in range(max(args.runs, 1)):  # the last one leaves the snapshot the warm ones use
+        results["runs"].append(measure_up(seed=not args.no_seed, fresh=True))
+    for _ in range(args.warm_runs):
+        results["runs"].append(measure_up(seed=not args.no_seed, fresh=False))
     report(results)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -33,7 +33,9 @@ if [[ "$TARGET" == "local" ]]; then
   rm -f .local/endpoints.json
   echo "e2e: starting the local cloud (log: .local/logs/e2e-up.log)"
   started=$(date +%s)
-  $PY -m localcloud up > .local/logs/e2e-up.log 2>&1 &
+  # A warm restart when an earlier `make up` saved the same stack (localcloud.warm_start);
+  # from a clean clone (CI) there is none, so this is the real apply. FRESH=1: always cold.
+  $PY -m localcloud up ${FRESH:+--fresh} > .local/logs/e2e-up.log 2>&1 &
   cloud_pid=$!
   until [[ -s .local/endpoints.json ]]; do
     if ! kill -0 "$cloud_pid" 2>/dev/null; then

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -13,6 +14,13 @@ from types import TracebackType
 
 LOCAL_REGION = "us-east-1"
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
+RESTORE_STATE_ENV = "LOCALCLOUD_RESTORE_STATE"  # read by localcloud.emulator_server
+STATE_REFUSED_EXIT_CODE = 3  # the emulator's exit code when it refuses that state
+STATE_ROUTE = "/moto-api/localcloud/state"  # localcloud.emulator_state
+
+
+class EmulatorStateRefusedError(RuntimeError):
+    """The emulator refused a saved state (and exited without serving anything)."""
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -36,11 +44,17 @@ class MotoServer:
     """Runs `moto_server` as a child process; use as a context manager or start()/stop()."""
 
     def __init__(
-        self, host: str = "127.0.0.1", port: int | None = None, log_path: Path | None = None
+        self,
+        host: str = "127.0.0.1",
+        port: int | None = None,
+        log_path: Path | None = None,
+        restore_from: Path | None = None,
     ) -> None:
+        """``restore_from``: a state saved by save_state(), restored before it serves."""
         self.host = host
         self.port = port or free_port(host)
         self.log_path = log_path
+        self.restore_from = restore_from
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -61,6 +75,9 @@ class MotoServer:
             "MOTO_PORT": str(self.port),
             "PYTHONPATH": python_path,
         }
+        env.pop(RESTORE_STATE_ENV, None)
+        if self.restore_from is not None:
+            env[RESTORE_STATE_ENV] = str(self.restore_from)
         self._process = subprocess.Popen(
             [
                 sys.executable,
@@ -82,7 +99,14 @@ class MotoServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process and self._process.poll() is not None:
-                raise RuntimeError(f"moto_server exited with {self._process.returncode}")
+                code = self._process.returncode
+                self._process = None
+                if code == STATE_REFUSED_EXIT_CODE:
+                    raise EmulatorStateRefusedError(
+                        f"the emulator refused the saved state {self.restore_from}"
+                        + (f"; see {self.log_path}" if self.log_path else "")
+                    )
+                raise RuntimeError(f"moto_server exited with {code}")
             try:
                 with urllib.request.urlopen(f"{self.endpoint_url}/moto-api/", timeout=1):
                     return
@@ -96,6 +120,19 @@ class MotoServer:
         request = urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", method="POST")
         with urllib.request.urlopen(request, timeout=10):
             pass
+
+    def save_state(self, path: Path) -> dict[str, object]:
+        """Saves everything the emulator holds to ``path`` (localcloud.emulator_state);
+        call it while nothing else changes the emulator. Answers the services saved."""
+        request = urllib.request.Request(
+            f"{self.endpoint_url}{STATE_ROUTE}",
+            data=json.dumps({"save": str(path.resolve())}).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=300) as response:
+            answer: dict[str, object] = json.loads(response.read())
+        return answer
 
     def stop(self) -> None:
         if self._process and self._process.poll() is None:

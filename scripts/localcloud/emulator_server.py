@@ -12,16 +12,21 @@ The local runtime polls the sources exactly as Lambda does, so the emulator must
 store the mappings, never act on them.
 
 Run it as `python -m localcloud.emulator_server -H 127.0.0.1 -p 5000` (moto_server's
-arguments).
+arguments); with LOCALCLOUD_RESTORE_STATE=<file> it starts from a state saved by
+localcloud.emulator_state (exit code 3, nothing served, when that file is refused).
 """
 
 from __future__ import annotations
 
 import copy
+import os
 import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+from localcloud.emulator import RESTORE_STATE_ENV, STATE_REFUSED_EXIT_CODE
 
 
 class _StoredNeverDispatched(dict[str, Any]):
@@ -217,23 +222,38 @@ def _readable_attributes(instance: Any) -> dict[str, Any]:
     return readable
 
 
+class _SesNumbers:
+    def __init__(self) -> None:
+        import itertools
+
+        self.lock = threading.Lock()
+        self.numbers = itertools.count(1)
+
+
+_ses_numbers = _SesNumbers()
+
+
+def continue_ses_numbering_after(last: int) -> None:
+    """The next e-mail SES records is number ``last + 1`` (after a restored state)."""
+    import itertools
+
+    with _ses_numbers.lock:
+        _ses_numbers.numbers = itertools.count(last + 1)
+
+
 def record_ses_send_order() -> None:
     """Stamps every e-mail SES records with a send sequence number and time (`sent_sequence`,
     `sent_at`, visible in the model dump). moto keeps neither, and its dump lists simple,
     raw and templated messages apart, so the local mailbox could not order them."""
-    import itertools
     from datetime import UTC, datetime
 
     from moto.ses.models import Message, RawMessage, TemplateMessage
 
-    numbers = itertools.count(1)
-    lock = threading.Lock()
-
     def stamped(init: Callable[..., None]) -> Callable[..., None]:
         def init_and_stamp(self: Any, *args: Any, **kwargs: Any) -> None:
             init(self, *args, **kwargs)
-            with lock:
-                self.sent_sequence = next(numbers)
+            with _ses_numbers.lock:
+                self.sent_sequence = next(_ses_numbers.numbers)
             self.sent_at = datetime.now(UTC).isoformat(timespec="milliseconds")
 
         return init_and_stamp
@@ -421,7 +441,7 @@ def pass_trace_headers_to_sqs() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from localcloud import cognito_emulation
+    from localcloud import cognito_emulation, emulator_state
 
     disable_moto_lambda_dispatch()
     serialize_dynamodb_requests()
@@ -434,10 +454,23 @@ def main(argv: list[str] | None = None) -> None:
     notify_s3_events_as_s3_does()
     pass_trace_headers_to_sqs()
     cognito_emulation.install()
+    emulator_state.add_state_route()
+    saved_state = os.environ.get(RESTORE_STATE_ENV)
+    if saved_state:
+        try:
+            services = emulator_state.restore(Path(saved_state))
+        except emulator_state.StateRefusedError as refused:
+            print(f"localcloud: saved state {saved_state} refused: {refused}", flush=True)
+            raise SystemExit(STATE_REFUSED_EXIT_CODE) from refused
+        print(f"localcloud: restored {', '.join(services)} from {saved_state}", flush=True)
     from moto.server import main as moto_main
 
     moto_main(argv if argv is not None else sys.argv[1:])
 
 
 if __name__ == "__main__":
-    main()
+    # Run as this module's own name, not __main__, so that what it defines (and a saved
+    # state pickles by reference) has one name in every process.
+    from localcloud.emulator_server import main as named_main
+
+    named_main()

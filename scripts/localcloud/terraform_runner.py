@@ -74,6 +74,11 @@ class LocalTerraform:
     def init(self) -> None:
         self._run("init", "-input=false")
 
+    def initialised(self) -> bool:
+        """Whether `terraform init` has installed this environment's modules and providers."""
+        working = LOCAL_ENVIRONMENT / ".terraform"
+        return (working / "modules" / "modules.json").is_file() and (working / "providers").is_dir()
+
     def apply(self, endpoint_url: str) -> ApplyTimings:
         """A fresh apply into a new emulator; returns how long planning and applying took."""
         self.state_file.unlink(missing_ok=True)  # a new emulator holds nothing yet

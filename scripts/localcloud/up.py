@@ -1,8 +1,10 @@
 """`make up`: the whole system on this machine, from the same Terraform and zips as AWS.
 
-Order: emulator -> terraform apply -> Lambda runtime (workers, event-source pollers)
--> REST and WebSocket front doors -> demo data -> `.local/endpoints.json`. Runs until
-interrupted, then stops everything it started (in reverse order).
+Order: emulator -> terraform apply (then a snapshot of the applied stack) -> Lambda
+runtime (workers, event-source pollers) -> REST and WebSocket front doors -> demo data ->
+`.local/endpoints.json`. When the snapshot matches the stack (localcloud.warm_start), the
+first two steps are a warm restart instead: the emulator starts from the snapshot. Runs
+until interrupted, then stops everything it started (in reverse order).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import contextlib
 import json
 import logging
 import os
+import shutil
 import signal
 import sys
 import time
@@ -19,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from localcloud.emulator import LOCAL_REGION, MotoServer, aws_environment
 from localcloud.invoker import LocalInvoker
@@ -28,13 +32,25 @@ from localcloud.pollers import EventSourcePollers
 from localcloud.rest_gateway import RestGateway
 from localcloud.scheduler import Scheduler
 from localcloud.seed import seed_demo_data
-from localcloud.terraform_runner import CONSOLE_URL_ENV, LocalTerraform
+from localcloud.terraform_runner import CONSOLE_URL_ENV, LocalTerraform, terraform_environment
+from localcloud.warm_start import (
+    Fingerprint,
+    Snapshot,
+    discard,
+    find_snapshot,
+    save_snapshot,
+    stack_fingerprint,
+    terraform_version,
+)
 from localcloud.web_console import WebConsole, config_document
 from localcloud.websocket_gateway import WebSocketGateway
 
 ROOT = Path(__file__).resolve().parents[2]
 STATE_DIR = ROOT / ".local"
 ENDPOINTS_FILE = STATE_DIR / "endpoints.json"
+TERRAFORM_STATE = STATE_DIR / "terraform.tfstate"
+SNAPSHOT_DIR = STATE_DIR / "snapshot"
+"""The applied stack saved by a cold start for the next warm one (localcloud.warm_start)."""
 TRACE_LOG = STATE_DIR / "traces.jsonl"
 """Every invocation's trace (localcloud.traces), one JSON line each."""
 SCHEDULE_CAP_S = float(os.environ.get("LOCALCLOUD_SCHEDULE_CAP_SECONDS", "5"))
@@ -57,7 +73,10 @@ class Ports:
 class LocalCloud:
     ports: Ports = field(default_factory=Ports)
     seed: bool = True
+    fresh: bool = False
+    """Start cold (the real apply) even when a snapshot matches the stack."""
     say: Callable[[str], None] = print
+    warm: bool = False
     _stack: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
     _step_seconds: dict[str, float] = field(default_factory=dict)
 
@@ -87,31 +106,22 @@ class LocalCloud:
         return timed()
 
     def _start(self, started: float) -> dict[str, Any]:
-        moto = MotoServer(port=self.ports.emulator, log_path=STATE_DIR / "logs" / "moto.log")
-        os.environ.update(aws_environment(moto.endpoint_url))
-        # The console's port is taken before the apply: its URL is the stack's console_url.
-        console = WebConsole(port=self.ports.web)
-        self._stack.callback(console.stop)
-        os.environ[CONSOLE_URL_ENV] = console.bind()  # -var console_url for the apply
-        terraform = LocalTerraform(
-            state_file=STATE_DIR / "terraform.tfstate",
-            log_file=STATE_DIR / "logs" / "terraform.log",
-        )
-        # `terraform init` needs no emulator: it runs while the emulator starts.
-        with (
-            self._step("emulator (moto server) and terraform init"),
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix="terraform-init") as pool,
-        ):
-            initialised = pool.submit(terraform.init)
-            self._stack.callback(moto.stop)
-            moto.start()
-            initialised.result()
-        with self._step("terraform apply"):
-            applied = terraform.apply(moto.endpoint_url)
-        self._step_seconds["terraform plan (part of apply)"] = round(applied.plan_s, 1)
-        self.say(f"    (planning {applied.plan_s:.1f}s, creating {applied.changes_s:.1f}s)")
-        outputs = terraform.outputs()
-
+        with self._step("stack fingerprint"):
+            fingerprint = self._fingerprint()
+        snapshot = None
+        if not self.fresh:
+            snapshot = find_snapshot(
+                SNAPSHOT_DIR,
+                fingerprint,
+                emulator_port=self.ports.emulator,
+                web_port=self.ports.web,
+                say=self.say,
+            )
+        else:
+            self.say("  cold start: asked for (--fresh)")
+        warm = self._restore(snapshot) if snapshot is not None else None
+        self.warm = warm is not None
+        moto, console, outputs = warm or self._apply(fingerprint)
         with self._step("Lambda runtime and front doors"):
             TRACE_LOG.unlink(missing_ok=True)  # this run's invocations only
             invoker = LocalInvoker(
@@ -162,6 +172,7 @@ class LocalCloud:
             "function_names": outputs["function_names"],
             "web_url": console.url,
             "trace_log": str(TRACE_LOG),
+            "warm_restart": self.warm,
             "pids": {"emulator": moto.pid, "runtime": os.getpid()},
         }
         console.configure(
@@ -183,13 +194,102 @@ class LocalCloud:
         endpoints["startup_seconds"] = dict(self._step_seconds)  # read by scripts/bench_up.py
         return endpoints
 
+    def _fingerprint(self) -> Fingerprint:
+        return stack_fingerprint(
+            environ=os.environ,
+            console_url_given=True,  # the local cloud always serves the console
+            terraform=terraform_version(terraform_environment()),
+        )
+
+    def _restore(self, snapshot: Snapshot) -> tuple[MotoServer, WebConsole, dict[str, Any]] | None:
+        """The emulator started from the snapshot, its console on the same port, and the
+        stack's outputs; None (after saying why) when the emulator refuses the state."""
+        with contextlib.ExitStack() as attempt, self._step("emulator restored from the snapshot"):
+            moto = MotoServer(
+                port=snapshot.emulator_port,
+                log_path=STATE_DIR / "logs" / "moto.log",
+                restore_from=snapshot.emulator_state,
+            )
+            terraform = LocalTerraform(
+                state_file=TERRAFORM_STATE, log_file=STATE_DIR / "logs" / "terraform.log"
+            )
+            pool = attempt.enter_context(ThreadPoolExecutor(max_workers=1))
+            # Nothing here runs Terraform; `terraform plan` afterwards (the e2e suite, an
+            # operator) needs the working directory initialised, as a cold start leaves it.
+            initialised = None if terraform.initialised() else pool.submit(terraform.init)
+            try:
+                console = WebConsole(port=snapshot.web_port)
+                attempt.callback(console.stop)
+                console_url = console.bind()
+                attempt.callback(moto.stop)
+                moto.start(timeout=120)
+                if initialised is not None:
+                    initialised.result()
+            except (RuntimeError, OSError) as refused:  # refused state, port taken, ...
+                self.say(f"  cold start: the snapshot could not be restored ({refused})")
+                return None
+            outputs = snapshot.outputs()
+            applied_console = outputs.get("web_url")  # when the environment passes it on
+            if applied_console and str(applied_console).rstrip("/") != console_url:
+                self.say(f"  cold start: the stack was applied for the console {applied_console}")
+                return None
+            os.environ.update(aws_environment(moto.endpoint_url))
+            os.environ[CONSOLE_URL_ENV] = console_url
+            shutil.copyfile(snapshot.terraform_state, TERRAFORM_STATE)
+            self._stack.push(attempt.pop_all())
+        return moto, console, outputs
+
+    def _apply(self, fingerprint: Fingerprint) -> tuple[MotoServer, WebConsole, dict[str, Any]]:
+        """A new emulator, the real `terraform apply` into it, then a new snapshot."""
+        moto = MotoServer(port=self.ports.emulator, log_path=STATE_DIR / "logs" / "moto.log")
+        os.environ.update(aws_environment(moto.endpoint_url))
+        # The console's port is taken before the apply: its URL is the stack's console_url.
+        console = WebConsole(port=self.ports.web)
+        self._stack.callback(console.stop)
+        os.environ[CONSOLE_URL_ENV] = console.bind()  # -var console_url for the apply
+        terraform = LocalTerraform(
+            state_file=TERRAFORM_STATE, log_file=STATE_DIR / "logs" / "terraform.log"
+        )
+        # `terraform init` needs no emulator: it runs while the emulator starts.
+        with (
+            self._step("emulator (moto server) and terraform init"),
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="terraform-init") as pool,
+        ):
+            initialised = pool.submit(terraform.init)
+            self._stack.callback(moto.stop)
+            moto.start()
+            initialised.result()
+        with self._step("terraform apply"):
+            applied = terraform.apply(moto.endpoint_url)
+        self._step_seconds["terraform plan (part of apply)"] = round(applied.plan_s, 1)
+        self.say(f"    (planning {applied.plan_s:.1f}s, creating {applied.changes_s:.1f}s)")
+        outputs = terraform.outputs()
+        # Now, before the runtime starts, nothing else changes the emulator.
+        with self._step("snapshot for the next warm restart"):
+            try:
+                save_snapshot(
+                    SNAPSHOT_DIR,
+                    fingerprint,
+                    save_emulator_state=moto.save_state,
+                    terraform_state=TERRAFORM_STATE,
+                    emulator_port=moto.port,
+                    web_port=urlsplit(console.url).port or 0,  # the port bound, not asked
+                )
+            except (OSError, ValueError) as error:  # HTTPError is an OSError
+                self.say(
+                    f"    no snapshot saved ({error}; see the emulator's log): next start cold"
+                )
+                discard(SNAPSHOT_DIR)
+        return moto, console, outputs
+
     def stop(self) -> None:
         self._stack.close()
         ENDPOINTS_FILE.unlink(missing_ok=True)
 
 
 def _print_endpoints(endpoints: dict[str, Any]) -> None:
-    print("\nThe local cloud is ready in", endpoints["ready_seconds"], "s:")
+    how = "warm restart of the saved stack" if endpoints["warm_restart"] else "cold start"
+    print(f"\nThe local cloud is ready in {endpoints['ready_seconds']} s ({how}):")
     print(f"  {'web_url':<18} {endpoints['web_url']}/  (the web console)")
     for key in ("rest_url", "websocket_url", "aws_endpoint_url", "user_pool_id"):
         print(f"  {key:<18} {endpoints[key]}")
@@ -200,10 +300,10 @@ def _print_endpoints(endpoints: dict[str, Any]) -> None:
     print(f"  (all of it in {ENDPOINTS_FILE.relative_to(ROOT)}; Ctrl-C stops everything)\n")
 
 
-def run(seed: bool = True) -> None:
+def run(seed: bool = True, fresh: bool = False) -> None:
     """Foreground: start, print, wait for SIGINT/SIGTERM, stop."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    cloud = LocalCloud(seed=seed)
+    cloud = LocalCloud(seed=seed, fresh=fresh)
     stop_requested = False
 
     def request_stop(_signum: int, _frame: object) -> None:
