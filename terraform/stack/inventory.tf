@@ -29,54 +29,35 @@ locals {
   # Consumer (its function's role; a second queue of the same function gets a suffix) =>
   # its service, the queue it reads (null for a stream publisher, which reads its table's
   # stream) and the dead-letter queue where its failed and contract-violating messages land.
-  consumer_queues = {
-    "products-stream-publisher" = {
-      service = "products", queue = null
-      dlq     = module.products_publisher.dlq_name, dlq_url = module.products_publisher.dlq_url
-    }
-    "products-stock-consumer" = {
-      service = "products", queue = module.products_stock_queue.queue_name
-      dlq     = module.products_stock_queue.dlq_name, dlq_url = module.products_stock_queue.dlq_url
-    }
-    "orders-stream-publisher" = {
-      service = "orders", queue = null
-      dlq     = module.orders_publisher.dlq_name, dlq_url = module.orders_publisher.dlq_url
-    }
-    "orders-projection-consumer" = {
-      service = "orders", queue = module.orders_product_projection_queue.queue_name
-      dlq     = module.orders_product_projection_queue.dlq_name, dlq_url = module.orders_product_projection_queue.dlq_url
-    }
-    "orders-stock-consumer" = {
-      service = "orders", queue = module.orders_stock_results_queue.queue_name
-      dlq     = module.orders_stock_results_queue.dlq_name, dlq_url = module.orders_stock_results_queue.dlq_url
-    }
-    "invoices-generator" = {
-      service = "invoices", queue = module.invoices_order_confirmed_queue.queue_name
-      dlq     = module.invoices_order_confirmed_queue.dlq_name, dlq_url = module.invoices_order_confirmed_queue.dlq_url
-    }
-    "invoices-stream-publisher" = {
-      service = "invoices", queue = null
-      dlq     = module.invoices_publisher.dlq_name, dlq_url = module.invoices_publisher.dlq_url
-    }
-    "notifications-email" = {
-      service = "notifications", queue = module.notifications_email_queue.queue_name
-      dlq     = module.notifications_email_queue.dlq_name, dlq_url = module.notifications_email_queue.dlq_url
-    }
-    "notifications-email-invoices" = {
-      service = "notifications", queue = module.notifications_email_invoices_queue.queue_name
-      dlq     = module.notifications_email_invoices_queue.dlq_name, dlq_url = module.notifications_email_invoices_queue.dlq_url
-    }
-    "websocket-push" = {
-      service = "notifications", queue = module.websocket_push_orders_queue.queue_name
-      dlq     = module.websocket_push_orders_queue.dlq_name, dlq_url = module.websocket_push_orders_queue.dlq_url
-    }
-    "websocket-push-invoices" = {
-      service = "notifications", queue = module.websocket_push_invoices_queue.queue_name
-      dlq     = module.websocket_push_invoices_queue.dlq_name, dlq_url = module.websocket_push_invoices_queue.dlq_url
-    }
-    "invoice-import-processor" = {
-      service = "notifications", queue = aws_sqs_queue.invoice_imports.name
-      dlq     = module.invoice_imports_dlq.name, dlq_url = module.invoice_imports_dlq.url
-    }
-  }
+  consumer_queues = merge(
+    {
+      for consumer, entry in {
+        "products-stock-consumer"      = { service = "products", queues = module.products_stock_queue }
+        "orders-projection-consumer"   = { service = "orders", queues = module.orders_product_projection_queue }
+        "orders-stock-consumer"        = { service = "orders", queues = module.orders_stock_results_queue }
+        "invoices-generator"           = { service = "invoices", queues = module.invoices_order_confirmed_queue }
+        "notifications-email"          = { service = "notifications", queues = module.notifications_email_queue }
+        "notifications-email-invoices" = { service = "notifications", queues = module.notifications_email_invoices_queue }
+        "websocket-push"               = { service = "notifications", queues = module.websocket_push_orders_queue }
+        "websocket-push-invoices"      = { service = "notifications", queues = module.websocket_push_invoices_queue }
+        } : consumer => {
+        service = entry.service, queue = entry.queues.queue_name, dlq = entry.queues.dlq_name, dlq_url = entry.queues.dlq_url
+      }
+    },
+    {
+      for consumer, entry in {
+        "products-stream-publisher" = { service = "products", publisher = module.products_publisher }
+        "orders-stream-publisher"   = { service = "orders", publisher = module.orders_publisher }
+        "invoices-stream-publisher" = { service = "invoices", publisher = module.invoices_publisher }
+        } : consumer => {
+        service = entry.service, queue = null, dlq = entry.publisher.dlq_name, dlq_url = entry.publisher.dlq_url
+      }
+    },
+    {
+      "invoice-import-processor" = {
+        service = "notifications", queue = aws_sqs_queue.invoice_imports.name
+        dlq     = module.invoice_imports_dlq.name, dlq_url = module.invoice_imports_dlq.url
+      }
+    },
+  )
 }
