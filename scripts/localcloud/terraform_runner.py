@@ -132,4 +132,11 @@ class LocalTerraform:
 
     def outputs(self) -> dict[str, Any]:
         printed = self._run("output", "-json", f"-state={self.state_file}", capture=True)
-        return {name: value["value"] for name, value in json.loads(printed).items()}
+        return flat_outputs(json.loads(printed))
+
+
+def flat_outputs(printed: dict[str, Any]) -> dict[str, Any]:
+    """`terraform output -json` of an environment as one mapping: the stack's outputs
+    (passed through whole as the output `stack`) beside the environment's own."""
+    values = {name: output["value"] for name, output in printed.items()}
+    return {**values.pop("stack", {}), **values}

@@ -1,7 +1,12 @@
 # One CloudWatch dashboard for the stack: a row per service, each with its front door
-# (REST routes, or the WebSocket API for notifications), its functions, its queues and
-# dead-letter queues, and the business metrics it emits through EMF (Powertools Metrics:
-# namespace Ecommerce, dimension service).
+# (REST routes, the WebSocket API or Cognito), its functions, its queues and dead-letter
+# queues, and the business metrics it emits through EMF (Powertools Metrics: namespace
+# Ecommerce, dimension service).
+#
+# The functions and queues come from inventory.tf (local.functions,
+# local.consumer_queues): a new one shows on its service's row without an edit here.
+# Rows follow dashboard_services; a service found only in inventory.tf gets a row after
+# them (REST widgets when it serves local.rest_routes, no business metrics).
 #
 # Widgets are JSON-encoded one by one: REST and WebSocket widgets differ in shape, which
 # HCL's type system would refuse to mix in one list.
@@ -10,61 +15,24 @@ locals {
   metrics_namespace = local.powertools_environment.POWERTOOLS_METRICS_NAMESPACE
   region            = data.aws_region.current.name
 
+  # What the inventory does not say about a service: its row title, its front door
+  # ("rest": its routes in local.rest_routes; "websocket"; "cognito"; "none") and the
+  # business metrics its code emits.
   dashboard_services = [
     {
-      title     = "Products"
-      service   = "products"
-      functions = ["products-api", "products-stream-publisher", "products-stock-consumer"]
-      queues    = [module.products_stock_consumer.queues["order_events"].queue_name]
-      dead_letter_queues = [
-        module.products_stock_consumer.queues["order_events"].dlq_name,
-        module.products_publisher.dlq_name,
-      ]
+      service          = "products", title = "Products", front_door = "rest"
       business_metrics = ["StockReserved", "StockFailed", "StockReleased", "EventsPublished", "ContractViolations", "DuplicateEvents"]
     },
     {
-      title   = "Orders"
-      service = "orders"
-      functions = [
-        "orders-api", "orders-stream-publisher", "orders-projection-consumer", "orders-stock-consumer",
-      ]
-      queues = [module.orders_projection_consumer.queues["product_events"].queue_name, module.orders_stock_consumer.queues["stock_results"].queue_name]
-      dead_letter_queues = [
-        module.orders_projection_consumer.queues["product_events"].dlq_name,
-        module.orders_stock_consumer.queues["stock_results"].dlq_name,
-        module.orders_publisher.dlq_name,
-      ]
+      service          = "orders", title = "Orders", front_door = "rest"
       business_metrics = ["OrdersPlaced", "OrdersConfirmed", "OrdersRejected", "OrdersCancelled", "ProductsProjected", "EventsPublished", "ContractViolations"]
     },
     {
-      title              = "Invoices"
-      service            = "invoices"
-      functions          = ["invoices-api", "invoices-generator", "invoices-stream-publisher"]
-      queues             = [module.invoices_generator.queues["order_confirmed"].queue_name]
-      dead_letter_queues = [module.invoices_generator.queues["order_confirmed"].dlq_name, module.invoices_publisher.dlq_name]
-      business_metrics   = ["InvoicesIssued", "EventsPublished", "ContractViolations", "DuplicateEvents"]
+      service          = "invoices", title = "Invoices", front_door = "rest"
+      business_metrics = ["InvoicesIssued", "EventsPublished", "ContractViolations", "DuplicateEvents"]
     },
     {
-      title   = "Notifications"
-      service = "notifications"
-      functions = [
-        "notifications-email", "websocket-authorizer", "websocket-connections", "websocket-push",
-        "invoice-import-processor", "invoice-import-sweeper",
-      ]
-      queues = [
-        module.notifications_email_queue.queue_name,
-        module.notifications_email_invoices_queue.queue_name,
-        module.websocket_push_orders_queue.queue_name,
-        module.websocket_push_invoices_queue.queue_name,
-        aws_sqs_queue.invoice_imports.name,
-      ]
-      dead_letter_queues = [
-        module.notifications_email_queue.dlq_name,
-        module.notifications_email_invoices_queue.dlq_name,
-        module.websocket_push_orders_queue.dlq_name,
-        module.websocket_push_invoices_queue.dlq_name,
-        module.invoice_imports_dlq.name,
-      ]
+      service = "notifications", title = "Notifications", front_door = "websocket"
       business_metrics = [
         "EmailsSent", "PushesSent", "PushesFailed", "WebSocketConnects", "WebSocketConnectionsRefused",
         "InvoiceImportsOpened", "InvoiceImportsProcessed", "InvoiceImportsInvalid", "InvoiceImportsTimedOut",
@@ -72,13 +40,30 @@ locals {
       ]
     },
     {
-      title              = "Identity"
-      service            = "identity"
-      functions          = ["identity-post-confirmation"]
-      queues             = []
-      dead_letter_queues = []
-      business_metrics   = ["CustomersRegistered"]
+      service          = "identity", title = "Identity", front_door = "cognito"
+      business_metrics = ["CustomersRegistered"]
     },
+  ]
+
+  inventory_services = distinct(concat(
+    [for function in values(local.functions) : function.service],
+    [for queues in values(local.consumer_queues) : queues.service],
+  ))
+  dashboard_rows = [
+    for row in concat(local.dashboard_services, [
+      for service in sort(local.inventory_services) : {
+        service          = service, title = title(replace(service, "-", " "))
+        front_door       = contains(keys(local.rest_routes_by_service), service) ? "rest" : "none"
+        business_metrics = []
+      } if !contains(local.dashboard_services[*].service, service)
+      ]) : merge(row, {
+      functions = [for role, function in local.functions : { role = role, name = function.name } if function.service == row.service]
+      # Queues first, then dead-letter queues (which should stay at 0).
+      queues = concat(
+        [for queues in values(local.consumer_queues) : queues.queue if queues.service == row.service && queues.queue != null],
+        [for queues in values(local.consumer_queues) : queues.dlq if queues.service == row.service],
+      )
+    })
   ]
 
   # Each service row: a title line, the front door (3 widgets, 8 wide), then functions,
@@ -154,16 +139,18 @@ locals {
       }
     })
   ]
-  front_door_widgets = merge(local.rest_widgets, { identity = local.cognito_widgets })
+  front_door_widgets = { websocket = local.websocket_widgets, cognito = local.cognito_widgets }
 
   service_widgets = [
-    for index, row in local.dashboard_services : concat(
+    for index, row in local.dashboard_rows : concat(
       [jsonencode({
         type       = "text", x = 0, y = index * local.row_height, width = 24, height = 1
         properties = { markdown = "## ${row.title}" }
       })],
       [
-        for widget in lookup(local.front_door_widgets, row.service, local.websocket_widgets) :
+        for widget in(row.front_door == "rest"
+          ? lookup(local.rest_widgets, row.service, [])
+        : lookup(local.front_door_widgets, row.front_door, [])) :
         jsonencode(merge(jsondecode(widget), { y = index * local.row_height + 1 }))
       ],
       [
@@ -172,20 +159,20 @@ locals {
             title = "Invocations, errors, throttles", stat = "Sum"
             metrics = [
               for pair in setproduct(row.functions, ["Invocations", "Errors", "Throttles"]) :
-              ["AWS/Lambda", pair[1], "FunctionName", "${var.name_prefix}-${pair[0]}", { label = "${pair[0]} ${pair[1]}" }]
+              ["AWS/Lambda", pair[1], "FunctionName", pair[0].name, { label = "${pair[0].role} ${pair[1]}" }]
             ]
           },
           {
             title = "Duration p99 (ms)", stat = "p99"
             metrics = [
-              for role in row.functions :
-              ["AWS/Lambda", "Duration", "FunctionName", "${var.name_prefix}-${role}", { label = role }]
+              for function in row.functions :
+              ["AWS/Lambda", "Duration", "FunctionName", function.name, { label = function.role }]
             ]
           },
           {
             title = "Queue depth (dead-letter queues should stay at 0)", stat = "Maximum"
             metrics = [
-              for queue in concat(row.queues, row.dead_letter_queues) :
+              for queue in row.queues :
               ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", queue, { label = trimprefix(queue, "${var.name_prefix}-") }]
             ]
           },

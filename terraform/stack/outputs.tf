@@ -79,22 +79,8 @@ output "sender_email" {
 }
 
 output "dead_letter_queue_urls" {
-  description = "Every dead-letter queue, by consumer: where failed and contract-violating messages land."
-  value = {
-    "products-stream-publisher"  = module.products_publisher.dlq_url
-    "products-stock-consumer"    = module.products_stock_consumer.queues["order_events"].dlq_url
-    "orders-stream-publisher"    = module.orders_publisher.dlq_url
-    "orders-projection-consumer" = module.orders_projection_consumer.queues["product_events"].dlq_url
-    "orders-stock-consumer"      = module.orders_stock_consumer.queues["stock_results"].dlq_url
-    "invoices-generator"         = module.invoices_generator.queues["order_confirmed"].dlq_url
-    "invoices-stream-publisher"  = module.invoices_publisher.dlq_url
-    "notifications-email"        = module.notifications_email_queue.dlq_url
-    "websocket-push"             = module.websocket_push_orders_queue.dlq_url
-    "invoice-import-processor"   = module.invoice_imports_dlq.url
-    # The second queue of the two consumers fed by both the orders and the invoices topic.
-    "notifications-email-invoices" = module.notifications_email_invoices_queue.dlq_url
-    "websocket-push-invoices"      = module.websocket_push_invoices_queue.dlq_url
-  }
+  description = "Every dead-letter queue, by consumer: where failed and contract-violating messages land (from local.consumer_queues, inventory.tf)."
+  value       = { for consumer, queues in local.consumer_queues : consumer => queues.dlq_url }
 }
 
 output "websocket_url" {
@@ -128,26 +114,8 @@ output "dashboard_name" {
 }
 
 output "function_names" {
-  description = "Function names, by role (suffix after the name prefix)."
-  value = {
-    "products-api"               = module.products_api.function_name
-    "products-stream-publisher"  = module.products_publisher.function_name
-    "products-stock-consumer"    = module.products_stock_consumer.function_name
-    "orders-api"                 = module.orders_api.function_name
-    "orders-stream-publisher"    = module.orders_publisher.function_name
-    "orders-projection-consumer" = module.orders_projection_consumer.function_name
-    "orders-stock-consumer"      = module.orders_stock_consumer.function_name
-    "invoices-generator"         = module.invoices_generator.function_name
-    "invoices-stream-publisher"  = module.invoices_publisher.function_name
-    "invoices-api"               = module.invoices_api.function_name
-    "notifications-email"        = module.notifications_email.function_name
-    "websocket-authorizer"       = module.websocket_authorizer.function_name
-    "websocket-connections"      = module.websocket_connections.function_name
-    "websocket-push"             = module.websocket_push.function_name
-    "invoice-import-processor"   = module.invoice_import_processor.function_name
-    "invoice-import-sweeper"     = module.invoice_import_sweeper.function_name
-    "identity-post-confirmation" = module.identity_post_confirmation.function_name
-  }
+  description = "Function names, by role (suffix after the name prefix; from local.functions, inventory.tf)."
+  value       = { for role, function in local.functions : role => function.name }
 }
 
 output "web_url" {

@@ -2,7 +2,8 @@
 
 - local: `.local/endpoints.json`, written by the local cloud when it is ready;
 - localstack / aws: the outputs of the Terraform environment that deployed it
-  (`terraform -chdir=terraform/environments/<env> output -json`).
+  (`terraform -chdir=terraform/environments/<env> output -json`: the stack's outputs,
+  passed through whole as `stack`, flattened beside the environment's own).
 
 `web_url` (the console) is `web_url` in endpoints.json locally and the Terraform output
 `web_url` where the stack hosts the console (AWS: its CloudFront URL); `mailbox_url` (the
@@ -51,7 +52,9 @@ def _from_terraform(environment: str) -> dict[str, Any]:
         capture_output=True,
         text=True,
     ).stdout
-    return {name: value["value"] for name, value in json.loads(output).items()}
+    # The stack's outputs come whole as the output `stack`, beside the environment's own.
+    values = {name: value["value"] for name, value in json.loads(output).items()}
+    return {**values.pop("stack", {}), **values}
 
 
 def load(target: str) -> Endpoints:

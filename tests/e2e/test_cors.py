@@ -121,7 +121,7 @@ def test_another_origin_gets_no_cors_headers(api: Api, customer: User, console_o
 
 def imports_bucket_url(endpoints: Endpoints, aws: Callable[[str], Any]) -> str:
     """The imports bucket's URL as presigned uploads address it."""
-    bucket = endpoints.raw.get("invoice_imports_bucket")
+    bucket = endpoints.raw.get("invoice_imports_bucket_name")
     if not bucket:
         prefix = endpoints.raw["function_names"]["products-api"].removesuffix("-products-api")
         account = aws("sts").get_caller_identity()["Account"]

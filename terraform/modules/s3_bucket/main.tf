@@ -1,11 +1,30 @@
-# A private bucket for documents: SSE-KMS with the customer-managed key by default,
-# versioned, every public access path blocked, ACLs disabled (the bucket owner owns every
-# object), and a policy refusing any request that is not over TLS.
+# A private bucket: SSE-KMS with the customer-managed key (SSE-S3 when the caller passes
+# no key, e.g. a static site CloudFront reads), versioned, every public access path
+# blocked, ACLs disabled (the bucket owner owns every object), and a policy refusing any
+# request that is not over TLS, after the caller's own statements.
 
 data "aws_partition" "current" {}
 
 locals {
   bucket_arn = "arn:${data.aws_partition.current.partition}:s3:::${var.name}"
+
+  # The caller's statements (a Condition only where given), then the TLS-only refusal.
+  policy_statements = concat(
+    [
+      for statement in var.policy_statements : merge(
+        { Sid = statement.Sid, Effect = statement.Effect, Principal = statement.Principal, Action = statement.Action, Resource = statement.Resource },
+        length(statement.Condition) > 0 ? { Condition = statement.Condition } : {},
+      )
+    ],
+    var.deny_insecure_transport ? [{
+      Sid       = "DenyInsecureTransport"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = [local.bucket_arn, "${local.bucket_arn}/*"]
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }] : [],
+  )
 }
 
 # Trivy's ignore must precede the block; the reason is checkov's CKV_AWS_18 skip below.
@@ -48,10 +67,11 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
 
   rule {
     apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
+      sse_algorithm     = var.kms_key_arn == null ? "AES256" : "aws:kms"
       kms_master_key_id = var.kms_key_arn
     }
-    bucket_key_enabled = true
+    # An S3 Bucket Key saves KMS calls; SSE-S3 has none to save.
+    bucket_key_enabled = var.kms_key_arn == null ? null : true
   }
 }
 
@@ -86,22 +106,10 @@ resource "aws_s3_bucket_logging" "this" {
 }
 
 resource "aws_s3_bucket_policy" "this" {
-  count = var.deny_insecure_transport ? 1 : 0
+  count = length(local.policy_statements) > 0 ? 1 : 0
 
   bucket = aws_s3_bucket.this.id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "DenyInsecureTransport"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:*"
-        Resource  = [local.bucket_arn, "${local.bucket_arn}/*"]
-        Condition = { Bool = { "aws:SecureTransport" = "false" } }
-      },
-    ]
-  })
+  policy = jsonencode({ Version = "2012-10-17", Statement = local.policy_statements })
 
   # S3 refuses a bucket policy while the public access block is being changed.
   depends_on = [aws_s3_bucket_public_access_block.this]

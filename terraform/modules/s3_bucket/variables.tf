@@ -9,12 +9,12 @@ variable "name" {
 }
 
 variable "kms_key_arn" {
-  description = "Customer-managed KMS key that encrypts every object by default (SSE-KMS with an S3 Bucket Key)."
+  description = "Customer-managed KMS key that encrypts every object by default (SSE-KMS with an S3 Bucket Key). Required; null (said explicitly) means SSE-S3, for files that are public anyway and read by a service the key would have to admit (a static site behind CloudFront)."
   type        = string
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:kms:", var.kms_key_arn))
-    error_message = "kms_key_arn must be a KMS key ARN."
+    condition     = var.kms_key_arn == null ? true : can(regex("^arn:aws[a-z-]*:kms:", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN (or null for SSE-S3)."
   }
 }
 
@@ -78,5 +78,42 @@ variable "cors_rules" {
       length(rule.allowed_origins) > 0 && alltrue([for origin in rule.allowed_origins : can(regex("^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$", origin))])
     ])
     error_message = "Each CORS rule needs allowed_origins that are exact origins such as https://console.example.com (no wildcard, no path)."
+  }
+}
+
+variable "policy_statements" {
+  description = "Statements of the bucket policy besides DenyInsecureTransport (which follows them), in IAM's JSON element names, for example read access for one CloudFront distribution. Principal names services or accounts (never \"*\"); Resource the bucket or its objects."
+  type = list(object({
+    Sid       = string
+    Effect    = string
+    Principal = map(string)
+    Action    = list(string)
+    Resource  = list(string)
+    Condition = optional(map(map(string)), {})
+  }))
+  default = []
+
+  validation {
+    condition = alltrue([
+      for statement in var.policy_statements :
+      can(regex("^[A-Za-z0-9]+$", statement.Sid)) && contains(["Allow", "Deny"], statement.Effect) && length(statement.Action) > 0
+    ]) && length(distinct([for statement in var.policy_statements : statement.Sid])) == length(var.policy_statements)
+    error_message = "Each policy statement needs a unique alphanumeric Sid, Effect Allow or Deny, and at least one action."
+  }
+
+  validation {
+    condition = alltrue([
+      for statement in var.policy_statements :
+      length(statement.Principal) > 0 && alltrue([for key, value in statement.Principal : contains(["AWS", "Service"], key) && !strcontains(value, "*")])
+    ])
+    error_message = "A policy statement's Principal names a service (Service) or an account or role (AWS), never \"*\": the bucket stays private."
+  }
+
+  validation {
+    condition = alltrue([
+      for statement in var.policy_statements :
+      length(statement.Resource) > 0 && alltrue([for resource in statement.Resource : can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9.-]+(/.*)?$", resource))])
+    ])
+    error_message = "A policy statement's Resource must be S3 ARNs (this bucket, arn:aws:s3:::<name>, or its objects, arn:aws:s3:::<name>/<key pattern>)."
   }
 }

@@ -60,140 +60,58 @@ locals {
 
 # --- the bucket ----------------------------------------------------------------------
 
-# Trivy's ignores must precede the block; the reasons are the checkov skips inside.
-#trivy:ignore:AVD-AWS-0089
-#trivy:ignore:AVD-AWS-0132
-resource "aws_s3_bucket" "site" {
-  #checkov:skip=CKV_AWS_144:Cross-region replication is pointless for files Terraform uploads again from the repository at every apply.
-  #checkov:skip=CKV_AWS_145:The files are the public web console (no secrets, config.json holds identifiers only); SSE-S3 keeps CloudFront's origin access control working without granting every edge the stack key.
-  #checkov:skip=CKV2_AWS_62:Nothing reacts to changes of the site's files.
-  #checkov:skip=CKV_AWS_18:Access logging is optional (var.access_log_bucket): the log bucket is an account-level decision; CloudFront logs the viewers' requests.
-  bucket        = var.bucket_name
-  force_destroy = var.force_destroy
-  tags          = var.tags
-}
+# modules/s3_bucket's private, versioned, TLS-only bucket; its policy also lets this
+# distribution (and nothing else) read the files.
+module "bucket" {
+  source = "../s3_bucket"
 
-resource "aws_s3_bucket_public_access_block" "site" {
-  bucket                  = aws_s3_bucket.site.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
+  name = var.bucket_name
+  # SSE-S3: the files are the public web console (no secrets; config.json holds
+  # identifiers only), and a customer-managed key would have to admit every edge.
+  kms_key_arn                        = null
+  noncurrent_version_expiration_days = 30 # replaced files
+  access_log_bucket                  = var.access_log_bucket
+  force_destroy                      = var.force_destroy
+  tags                               = var.tags
 
-resource "aws_s3_bucket_ownership_controls" "site" {
-  bucket = aws_s3_bucket.site.id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_versioning" "site" {
-  bucket = aws_s3_bucket.site.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "site" {
-  bucket = aws_s3_bucket.site.id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm = "AES256"
-    }
-  }
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "site" {
-  bucket = aws_s3_bucket.site.id
-
-  rule {
-    id     = "expire-replaced-files-and-abandoned-uploads"
-    status = "Enabled"
-
-    filter {}
-
-    noncurrent_version_expiration {
-      noncurrent_days = 30
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 1
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.site]
-}
-
-resource "aws_s3_bucket_logging" "site" {
-  count = var.access_log_bucket == null ? 0 : 1
-
-  bucket        = aws_s3_bucket.site.id
-  target_bucket = var.access_log_bucket
-  target_prefix = "${var.bucket_name}/"
-}
-
-resource "aws_s3_bucket_policy" "site" {
-  bucket = aws_s3_bucket.site.id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "ReadByThisDistributionOnly"
-        Effect    = "Allow"
-        Principal = { Service = "cloudfront.amazonaws.com" }
-        Action    = "s3:GetObject"
-        Resource  = "${local.bucket_arn}/*"
-        Condition = { StringEquals = { "AWS:SourceArn" = aws_cloudfront_distribution.site.arn } }
-      },
-      {
-        Sid       = "DenyInsecureTransport"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:*"
-        Resource  = [local.bucket_arn, "${local.bucket_arn}/*"]
-        Condition = { Bool = { "aws:SecureTransport" = "false" } }
-      },
-    ]
-  })
-
-  # S3 refuses a bucket policy while the public access block is being changed.
-  depends_on = [aws_s3_bucket_public_access_block.site]
+  policy_statements = [{
+    Sid       = "ReadByThisDistributionOnly"
+    Effect    = "Allow"
+    Principal = { Service = "cloudfront.amazonaws.com" }
+    Action    = ["s3:GetObject"]
+    Resource  = ["${local.bucket_arn}/*"]
+    Condition = { StringEquals = { "AWS:SourceArn" = aws_cloudfront_distribution.site.arn } }
+  }]
 }
 
 # --- the files -------------------------------------------------------------------------
 
+# No wait for the bucket's default encryption: S3 encrypts every new object with SSE-S3
+# anyway (since January 2023), and that is this bucket's configuration.
 resource "aws_s3_object" "content" {
-  #checkov:skip=CKV_AWS_186:Encrypted by the bucket's default encryption (SSE-S3, see the bucket); the files are the public site.
+  #checkov:skip=CKV_AWS_186:Encrypted by the bucket's default encryption (SSE-S3, see module.bucket); the files are the public site.
   for_each = local.content_files
 
-  bucket        = aws_s3_bucket.site.id
+  bucket        = module.bucket.name
   key           = each.key
   source        = each.value.source
   etag          = filemd5(each.value.source)
   content_type  = lookup(local.content_types, each.value.extension, "application/octet-stream")
   cache_control = contains(["html", "htm"], each.value.extension) ? var.html_cache_control : var.asset_cache_control
   tags          = var.tags
-
-  depends_on = [aws_s3_bucket_server_side_encryption_configuration.site]
 }
 
 resource "aws_s3_object" "generated" {
-  #checkov:skip=CKV_AWS_186:Encrypted by the bucket's default encryption (SSE-S3, see the bucket); generated files hold no secrets.
+  #checkov:skip=CKV_AWS_186:Encrypted by the bucket's default encryption (SSE-S3, see module.bucket); generated files hold no secrets.
   for_each = var.generated_files
 
-  bucket        = aws_s3_bucket.site.id
+  bucket        = module.bucket.name
   key           = each.key
   content       = each.value.content
   etag          = md5(each.value.content)
   content_type  = each.value.content_type
   cache_control = each.value.cache_control
   tags          = var.tags
-
-  depends_on = [aws_s3_bucket_server_side_encryption_configuration.site]
 }
 
 # --- CloudFront -------------------------------------------------------------------------
@@ -276,7 +194,7 @@ resource "aws_cloudfront_distribution" "site" {
 
   origin {
     origin_id                = "site-bucket"
-    domain_name              = aws_s3_bucket.site.bucket_regional_domain_name
+    domain_name              = module.bucket.regional_domain_name
     origin_access_control_id = aws_cloudfront_origin_access_control.site.id
   }
 

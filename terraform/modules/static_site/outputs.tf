@@ -20,12 +20,12 @@ output "distribution_arn" {
 
 output "bucket_name" {
   description = "Name of the private bucket holding the site's files."
-  value       = aws_s3_bucket.site.id
+  value       = module.bucket.name
 }
 
 output "bucket_arn" {
   description = "ARN of the private bucket holding the site's files."
-  value       = aws_s3_bucket.site.arn
+  value       = module.bucket.arn
 }
 
 output "content_security_policy" {

@@ -309,6 +309,37 @@ run "dashboard_shows_every_function_and_dead_letter_queue" {
   }
 
   assert {
+    condition = jsonencode([
+      for widget in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets :
+      sort(distinct([for metric in widget.properties.metrics : metric[3]]))
+      if try(widget.properties.title, "") == "Duration p99 (ms)"
+      ]) == jsonencode([
+      ["shop-test-products-api", "shop-test-products-stock-consumer", "shop-test-products-stream-publisher"],
+      ["shop-test-orders-api", "shop-test-orders-projection-consumer", "shop-test-orders-stock-consumer", "shop-test-orders-stream-publisher"],
+      ["shop-test-invoices-api", "shop-test-invoices-generator", "shop-test-invoices-stream-publisher"],
+      [
+        "shop-test-invoice-import-processor", "shop-test-invoice-import-sweeper", "shop-test-notifications-email",
+        "shop-test-websocket-authorizer", "shop-test-websocket-connections", "shop-test-websocket-push",
+      ],
+      ["shop-test-identity-post-confirmation"],
+    ])
+    error_message = "Each function is on its own service's row (products, orders, invoices, notifications, identity), as inventory.tf says."
+  }
+
+  assert {
+    condition = alltrue([
+      for widget in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets :
+      length([for metric in widget.properties.metrics : metric if metric[0] == "AWS/SQS"]) == length(widget.properties.metrics)
+      if startswith(try(widget.properties.title, ""), "Queue depth")
+      ]) && length(distinct(flatten([
+        for widget in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets : [
+          for metric in try(widget.properties.metrics, []) : metric[3] if metric[0] == "AWS/SQS"
+        ]
+    ]))) == 12 + 9 && length(output.dead_letter_queue_urls) == 12
+    error_message = "The queue widgets show the 9 consumer queues and the 12 dead-letter queues, once each."
+  }
+
+  assert {
     condition = alltrue([
       for metric in ["OrdersConfirmed", "OrdersRejected", "InvoicesIssued", "EmailsSent"] :
       strcontains(aws_cloudwatch_dashboard.this.dashboard_body, "[\"Ecommerce\",\"${metric}\",\"service\"")

@@ -111,3 +111,129 @@ run "cors_refuses_a_wildcard_origin" {
 
   expect_failures = [var.cors_rules]
 }
+
+run "without_a_key_objects_get_sse_s3" {
+  command = plan
+
+  variables {
+    kms_key_arn = null
+  }
+
+  assert {
+    condition = one([
+      for rule in aws_s3_bucket_server_side_encryption_configuration.this.rule :
+      one(rule.apply_server_side_encryption_by_default).sse_algorithm == "AES256" && one(rule.apply_server_side_encryption_by_default).kms_master_key_id == null && rule.bucket_key_enabled == null
+    ]) && output.sse_algorithm == "AES256"
+    error_message = "kms_key_arn = null means SSE-S3 (AES256), with no key and no S3 Bucket Key."
+  }
+}
+
+run "the_callers_statements_come_before_the_tls_refusal" {
+  command = plan
+
+  variables {
+    policy_statements = [{
+      Sid       = "ReadByOneDistribution"
+      Effect    = "Allow"
+      Principal = { Service = "cloudfront.amazonaws.com" }
+      Action    = ["s3:GetObject"]
+      Resource  = ["arn:aws:s3:::shop-test-invoices-123456789012/*"]
+      Condition = { StringEquals = { "AWS:SourceArn" = "arn:aws:cloudfront::123456789012:distribution/E1ABCDEF" } }
+    }]
+  }
+
+  assert {
+    condition     = [for statement in jsondecode(aws_s3_bucket_policy.this[0].policy).Statement : statement.Sid] == ["ReadByOneDistribution", "DenyInsecureTransport"]
+    error_message = "The policy holds the caller's statement, then DenyInsecureTransport."
+  }
+
+  assert {
+    condition = jsondecode(aws_s3_bucket_policy.this[0].policy).Statement[0] == {
+      Sid       = "ReadByOneDistribution"
+      Effect    = "Allow"
+      Principal = { Service = "cloudfront.amazonaws.com" }
+      Action    = ["s3:GetObject"]
+      Resource  = ["arn:aws:s3:::shop-test-invoices-123456789012/*"]
+      Condition = { StringEquals = { "AWS:SourceArn" = "arn:aws:cloudfront::123456789012:distribution/E1ABCDEF" } }
+    }
+    error_message = "The caller's statement is written as given."
+  }
+}
+
+run "a_statement_without_a_condition_has_none" {
+  command = plan
+
+  variables {
+    deny_insecure_transport = false
+    policy_statements = [{
+      Sid       = "ReadByTheOtherAccount"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::210987654321:root" }
+      Action    = ["s3:GetObject"]
+      Resource  = ["arn:aws:s3:::shop-test-invoices-123456789012/*"]
+    }]
+  }
+
+  assert {
+    condition     = length(jsondecode(aws_s3_bucket_policy.this[0].policy).Statement) == 1 && !contains(keys(jsondecode(aws_s3_bucket_policy.this[0].policy).Statement[0]), "Condition")
+    error_message = "Only the caller's statement, without an empty Condition."
+  }
+}
+
+run "no_policy_without_statements_or_the_tls_refusal" {
+  command = plan
+
+  variables {
+    deny_insecure_transport = false
+  }
+
+  assert {
+    condition     = length(aws_s3_bucket_policy.this) == 0 && output.policy == null
+    error_message = "Nothing to say: no bucket policy."
+  }
+}
+
+run "a_public_principal_is_refused" {
+  command = plan
+
+  variables {
+    policy_statements = [{
+      Sid      = "Everyone", Effect = "Allow", Principal = { AWS = "*" }, Action = ["s3:GetObject"]
+      Resource = ["arn:aws:s3:::shop-test-invoices-123456789012/*"]
+    }]
+  }
+
+  expect_failures = [var.policy_statements]
+}
+
+run "a_statement_on_something_else_than_s3_is_refused" {
+  command = plan
+
+  variables {
+    policy_statements = [{
+      Sid      = "Elsewhere", Effect = "Allow", Principal = { Service = "cloudfront.amazonaws.com" }, Action = ["s3:GetObject"]
+      Resource = ["*"]
+    }]
+  }
+
+  expect_failures = [var.policy_statements]
+}
+
+run "duplicate_sids_are_refused" {
+  command = plan
+
+  variables {
+    policy_statements = [
+      {
+        Sid      = "Read", Effect = "Allow", Principal = { Service = "cloudfront.amazonaws.com" }, Action = ["s3:GetObject"]
+        Resource = ["arn:aws:s3:::shop-test-invoices-123456789012/*"]
+      },
+      {
+        Sid      = "Read", Effect = "Allow", Principal = { Service = "logging.s3.amazonaws.com" }, Action = ["s3:PutObject"]
+        Resource = ["arn:aws:s3:::shop-test-invoices-123456789012/logs/*"]
+      },
+    ]
+  }
+
+  expect_failures = [var.policy_statements]
+}

@@ -31,30 +31,14 @@ variables {
   ]
 }
 
-run "the_bucket_is_private_encrypted_versioned_and_tls_only" {
+# The bucket is modules/s3_bucket's (private, versioned, ACLs disabled, TLS only: its own
+# tests check those); here, what the site asks of it.
+run "the_bucket_is_an_s3_bucket_module_encrypted_with_sse_s3" {
   command = apply
 
   assert {
-    condition = (
-      aws_s3_bucket_public_access_block.site.block_public_acls && aws_s3_bucket_public_access_block.site.block_public_policy &&
-      aws_s3_bucket_public_access_block.site.ignore_public_acls && aws_s3_bucket_public_access_block.site.restrict_public_buckets
-    )
-    error_message = "Every public access path must be blocked."
-  }
-
-  assert {
-    condition     = aws_s3_bucket_versioning.site.versioning_configuration[0].status == "Enabled"
-    error_message = "The bucket must be versioned."
-  }
-
-  assert {
-    condition     = one(one(aws_s3_bucket_server_side_encryption_configuration.site.rule).apply_server_side_encryption_by_default).sse_algorithm == "AES256"
-    error_message = "Files are encrypted at rest."
-  }
-
-  assert {
-    condition     = aws_s3_bucket_ownership_controls.site.rule[0].object_ownership == "BucketOwnerEnforced"
-    error_message = "ACLs must be disabled."
+    condition     = module.bucket.sse_algorithm == "AES256"
+    error_message = "The site's files are encrypted at rest with SSE-S3 (no key CloudFront would need)."
   }
 }
 
@@ -62,19 +46,19 @@ run "only_this_distribution_may_read_the_bucket" {
   command = apply
 
   assert {
-    condition = jsondecode(aws_s3_bucket_policy.site.policy).Statement[0] == {
+    condition = jsondecode(module.bucket.policy).Statement[0] == {
       Sid       = "ReadByThisDistributionOnly"
       Effect    = "Allow"
       Principal = { Service = "cloudfront.amazonaws.com" }
-      Action    = "s3:GetObject"
-      Resource  = "arn:aws:s3:::shop-test-console-123456789012/*"
+      Action    = ["s3:GetObject"]
+      Resource  = ["arn:aws:s3:::shop-test-console-123456789012/*"]
       Condition = { StringEquals = { "AWS:SourceArn" = "arn:aws:cloudfront::123456789012:distribution/E1ABCDEF" } }
     }
     error_message = "The bucket policy admits GetObject by this distribution only."
   }
 
   assert {
-    condition     = length(jsondecode(aws_s3_bucket_policy.site.policy).Statement) == 2 && jsondecode(aws_s3_bucket_policy.site.policy).Statement[1].Condition.Bool["aws:SecureTransport"] == "false" && jsondecode(aws_s3_bucket_policy.site.policy).Statement[1].Effect == "Deny"
+    condition     = length(jsondecode(module.bucket.policy).Statement) == 2 && jsondecode(module.bucket.policy).Statement[1].Condition.Bool["aws:SecureTransport"] == "false" && jsondecode(module.bucket.policy).Statement[1].Effect == "Deny"
     error_message = "Anything but TLS is refused, and nothing else is allowed."
   }
 
@@ -240,4 +224,23 @@ run "connect_src_refuses_plain_http_and_injection" {
   }
 
   expect_failures = [var.connect_src]
+}
+
+# A site deployed before the bucket became modules/s3_bucket keeps its bucket: the moved
+# blocks (moved.tf) carry the old addresses' state over instead of a destroy and create
+# (the mocked bucket's id is random, so a new bucket would have another).
+run "a_site_deployed_before_keeps_its_bucket_old_addresses" {
+  state_key = "moved"
+  module {
+    source = "./tests/fixtures/before_s3_bucket"
+  }
+}
+
+run "a_site_deployed_before_keeps_its_bucket" {
+  state_key = "moved"
+
+  assert {
+    condition     = output.bucket_name == run.a_site_deployed_before_keeps_its_bucket_old_addresses.bucket_id
+    error_message = "The bucket of a site deployed before moved into module.bucket; it was not recreated."
+  }
 }
