@@ -63,6 +63,11 @@ class Product:
     stock_shards: int = 0
     """How many stock items hold ``stock`` between them (``products.stock.spread``); 0 for
     a product stored before sharding, whose stock lives on its own item."""
+    stock_moves: int = 0
+    """Reservations and releases that changed the stock shards since the product's item was
+    last written (they write only the shards). They count in ``version``, so a sale makes
+    an admin's earlier read stale, as it did when sales wrote the product's item: the
+    item itself stores ``stored_version`` (``version - stock_moves``)."""
 
     def __post_init__(self) -> None:
         if self.stock < 0:
@@ -71,6 +76,13 @@ class Product:
             raise ValueError("versions start at 1")
         if self.stock_shards < 0:
             raise ValueError("stock shards cannot be negative")
+        if not 0 <= self.stock_moves < self.version:
+            raise ValueError("stock moves are part of the version: 0..version-1")
+
+    @property
+    def stored_version(self) -> int:
+        """The version on the product's own item (without the moves of its stock shards)."""
+        return self.version - self.stock_moves
 
     @classmethod
     def create(
@@ -99,7 +111,8 @@ class Product:
         )
 
     def revise(self, changes: ProductChanges, now: str) -> Product:
-        """The product after ``changes``: next version, or itself when nothing changes."""
+        """The product after ``changes``: next version, or itself when nothing changes. A
+        new stock rewrites the shards, which starts their count of moves again."""
         updates = {
             name: value
             for name in CHANGEABLE_FIELDS
@@ -107,7 +120,8 @@ class Product:
         }
         if not updates:
             return self
-        return replace(self, **updates, version=self.version + 1, updated_at=now)
+        moves = 0 if "stock" in updates else self.stock_moves
+        return replace(self, **updates, version=self.version + 1, updated_at=now, stock_moves=moves)
 
     def changed_fields(self, newer: Product) -> list[str]:
         """Names of the catalog fields that differ in ``newer`` (in a stable order)."""

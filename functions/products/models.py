@@ -84,7 +84,12 @@ class Product(ResponseBody):
     price: Money
     stock: Annotated[int, Field(ge=0, description="units on hand, not yet reserved")]
     version: Annotated[
-        int, Field(ge=1, description="the ETag: send it back to update (body or If-Match)")
+        int,
+        Field(
+            ge=1,
+            description="the ETag: send it back to update (body or If-Match); every change "
+            "of the stock, a sale too, makes a new version",
+        ),
     ]
     createdAt: datetime
     updatedAt: datetime

@@ -7,9 +7,13 @@
   each holding part of its stock (``stock``), each on its own partition key so that a
   sale of one product spreads its writes over ``stockShards`` items and partitions. The
   product's stock is their sum; its item's ``stock`` records the total as of its last
-  write through the API (what ``Product*`` events carry). A product without
-  ``stockShards`` (stored before sharding) keeps its stock on its own item until an admin
-  next sets its stock, which moves it into shards.
+  write through the API (what ``Product*`` events carry). Each shard also counts the
+  reservations and releases that changed it since an admin last set the stock
+  (``moves``, absent: 0); the product's ``version`` as read is its item's ``version`` plus
+  those moves, so a sale between an admin's read and write makes the write a 409, as it
+  did when sales wrote the product's item (else the write would put back the units sold).
+  A product without ``stockShards`` (stored before sharding) keeps its stock on its own
+  item until an admin next sets its stock, which moves it into shards.
 
 Every product item also holds ``nameSearch``, its name normalized by
 ``products.search.normalize`` (rewritten with the item on every update, so it never lags
@@ -87,7 +91,7 @@ def product_to_item(product: Product, correlation_id: str | None = None) -> dict
         "description": {"S": product.description},
         "price": product.price.to_attribute(),
         "stock": {"N": str(product.stock)},
-        "version": {"N": str(product.version)},
+        "version": {"N": str(product.stored_version)},
         "createdAt": {"S": product.created_at},
         "updatedAt": {"S": product.updated_at},
     }
@@ -114,6 +118,23 @@ def product_from_item(item: Item) -> Product:
         created_at=item["createdAt"]["S"],
         updated_at=item["updatedAt"]["S"],
         stock_shards=shards_of(item),
+    )
+
+
+def shard_moves(item: Item) -> int:
+    """A stock shard's ``moves``: reservations and releases since its stock was last set."""
+    return int(item.get("moves", {}).get("N", "0"))
+
+
+def with_shards(product: Product, shards: Sequence[tuple[int, int]]) -> Product:
+    """``product`` as its stock shards (units, moves) show it: their total stock, their
+    moves counted in its version."""
+    moves = sum(moves for _, moves in shards)
+    return replace(
+        product,
+        stock=sum(units for units, _ in shards),
+        version=product.stored_version + moves,
+        stock_moves=moves,
     )
 
 
@@ -190,13 +211,23 @@ class DynamoDBProductRepository:
     ) -> dict[str, tuple[int, ...]]:
         """The units in each shard of ``products`` (id, shards); a missing shard item (its
         product deleted meanwhile) counts 0."""
+        return {
+            pid: tuple(units for units, _ in shards)
+            for pid, shards in self._shards(products, consistent=consistent).items()
+        }
+
+    def _shards(
+        self, products: Sequence[tuple[str, int]], *, consistent: bool
+    ) -> dict[str, tuple[tuple[int, int], ...]]:
+        """(units, moves) of each shard of ``products`` (id, shards); a missing shard item
+        counts (0, 0)."""
         keys = [(pid, index) for pid, shards in products for index in range(shards)]
-        units = dict.fromkeys(keys, 0)
+        found = dict.fromkeys(keys, (0, 0))
         for item in self._batch_get([shard_key(pid, i) for pid, i in keys], consistent):
             pid, _, index = item["pk"]["S"].removeprefix("STOCK#").rpartition("#")
-            units[(pid, int(index))] = int(item["stock"]["N"])
+            found[(pid, int(index))] = (int(item["stock"]["N"]), shard_moves(item))
         return {
-            pid: tuple(units[(pid, index)] for index in range(shards)) for pid, shards in products
+            pid: tuple(found[(pid, index)] for index in range(shards)) for pid, shards in products
         }
 
     def stock_levels(self, product_ids: Sequence[str]) -> dict[str, StockLevels | None]:
@@ -226,12 +257,13 @@ class DynamoDBProductRepository:
         return counts
 
     def _with_live_stock(self, products: list[Product], *, consistent: bool) -> list[Product]:
-        """``products`` with the stock of the sharded ones summed from their shards."""
+        """``products`` with the stock of the sharded ones summed from their shards, and
+        the shards' moves added to their version."""
         sharded = [(p.id, p.stock_shards) for p in products if p.stock_shards]
         if not sharded:
             return products
-        levels = self.shard_levels(sharded, consistent=consistent)
-        return [replace(p, stock=sum(levels[p.id])) if p.stock_shards else p for p in products]
+        shards = self._shards(sharded, consistent=consistent)
+        return [with_shards(p, shards[p.id]) if p.stock_shards else p for p in products]
 
     def _batch_get(self, keys: list[dict[str, Any]], consistent: bool) -> Iterable[Item]:
         for start in range(0, len(keys), BATCH_GET_LIMIT):
@@ -265,9 +297,11 @@ class DynamoDBProductRepository:
     def replace(self, current: Product, revised: Product, correlation_id: str | None) -> None:
         """Writes ``revised`` if the stored product is still at ``current.version``. When
         its stock changes (or it moves into shards), the shards are set to spread the new
-        total, each on condition that it still holds what was read: an order taking units
-        meanwhile makes the write read the shards again (``SHARD_WRITE_ATTEMPTS`` times,
-        then ConcurrentWrite)."""
+        total, each on condition that it still holds what was read; the shards start
+        counting moves again. An order that moved the stock since ``current`` was read
+        makes it stale (StaleVersion): the total was decided on units that are gone. A
+        transaction conflict is tried again (``SHARD_WRITE_ATTEMPTS`` times, then
+        ConcurrentWrite)."""
         resharding = revised.stock_shards and (
             revised.stock != current.stock or not current.stock_shards
         )
@@ -281,14 +315,22 @@ class DynamoDBProductRepository:
                             **trace_item_attributes(),
                         },
                         "ConditionExpression": "version = :expected",
-                        "ExpressionAttributeValues": {":expected": {"N": str(current.version)}},
+                        "ExpressionAttributeValues": {
+                            ":expected": {"N": str(current.stored_version)}
+                        },
                     }
                 }
             ]
             if revised.sku != current.sku:
                 writes += [self._claim_sku(revised), self._release_sku(current)]
             if resharding:
-                writes += self._set_shards(revised, self._seen_shards(current))
+                seen = self._seen_shards(current)
+                if sum(shard[1] for shard in seen.values() if shard) != current.stock_moves:
+                    # an order moved the stock since ``current`` was read: the new total was
+                    # decided on a stock that is gone
+                    raise StaleVersion(current.id, current.version)
+                units = {index: shard and shard[0] for index, shard in seen.items()}
+                writes += self._set_shards(revised, units)
             try:
                 self._transact(revised, writes, expected_version=current.version)
                 return
@@ -306,7 +348,7 @@ class DynamoDBProductRepository:
                     "TableName": self._table,
                     "Key": product_key(product.id),
                     "ConditionExpression": "version = :expected",
-                    "ExpressionAttributeValues": {":expected": {"N": str(product.version)}},
+                    "ExpressionAttributeValues": {":expected": {"N": str(product.stored_version)}},
                 }
             },
             self._release_sku(product),
@@ -317,12 +359,12 @@ class DynamoDBProductRepository:
         ]
         self._transact(product, writes, expected_version=product.version)
 
-    def _seen_shards(self, product: Product) -> dict[int, int | None]:
-        """What each shard of ``product`` holds now (None: no item yet)."""
+    def _seen_shards(self, product: Product) -> dict[int, tuple[int, int] | None]:
+        """What each shard of ``product`` holds now, and its moves (None: no item yet)."""
         if not product.stock_shards:
             return {}
         found = {
-            int(item["pk"]["S"].rpartition("#")[2]): int(item["stock"]["N"])
+            int(item["pk"]["S"].rpartition("#")[2]): (int(item["stock"]["N"]), shard_moves(item))
             for item in self._batch_get(
                 [shard_key(product.id, i) for i in range(product.stock_shards)], True
             )

@@ -9,8 +9,9 @@ the stream publisher turns into ``StockReserved`` / ``StockReservationFailed`` /
   take (``products.stock.Take``), decrement the ``stock`` of that stock shard if it holds
   ``stock >= quantity``. A product stored before sharding has its own item decremented
   instead (on condition that it is still unsharded), bumping its ``version``/``updatedAt``
-  as before (so ``ProductUpdated`` flows); shards carry no version, and a sale of a
-  sharded product announces only ``StockReserved``;
+  as before (so ``ProductUpdated`` flows); a shard counts the change in its ``moves``
+  (part of the product's version as the API shows it), and a sale of a sharded product
+  announces only ``StockReserved``;
 - release: move the reservation RESERVED -> RELEASED and put each take back where it came
   from (``products.stock.restock_takes``).
 
@@ -252,9 +253,11 @@ class DynamoDBStockRepository:
             key = product_key(take.product_id)
         else:
             condition = "attribute_exists(pk)"
-            update = "SET #stock = #stock + :delta, #updated = :now"
-            names = {"#stock": "stock", "#updated": "updatedAt"}
-            values = {":delta": {"N": str(delta)}, ":now": {"S": now}}
+            # counted in the product's version (products.repository): an admin's read
+            # before this change is stale after it
+            update = "SET #stock = #stock + :delta, #updated = :now ADD #moves :one"
+            names = {"#stock": "stock", "#updated": "updatedAt", "#moves": "moves"}
+            values = {":delta": {"N": str(delta)}, ":now": {"S": now}, ":one": {"N": "1"}}
             key = shard_key(take.product_id, take.shard)
         if delta < 0:
             condition += " AND #stock >= :needed"

@@ -10,6 +10,7 @@ import pytest
 
 from shared.contracts import validate_event
 from tests.e2e.conftest import Api, User
+from tests.e2e.saga import create_product, place_order, stock_of, wait_for_final
 
 pytestmark = pytest.mark.e2e
 CREATED = "ecommerce.products.ProductCreated.v1"
@@ -148,3 +149,39 @@ def test_search_by_name_finds_a_just_created_product(api: Api, admin: User, cust
     too_long = api.request("GET", "/products", customer, params={"q": "x" * 101})
     assert too_long.status_code == 400
     assert [f["field"] for f in too_long.json()["fields"]] == ["query.q"]
+
+
+def test_a_restock_read_before_a_sale_is_refused_and_the_sale_stays_counted(
+    api: Api, admin: User, customer: User
+) -> None:
+    """The load run's admin: read the stock, PUT it + 3 with If-Match on the ETag read. An
+    order confirmed in between makes the PUT a 409 (else the units it holds would be back
+    on sale: `make load`'s no-oversell check, "confirmed orders hold 2 units, stock
+    consumed 0"); read again, the restock goes through."""
+    product = create_product(api, admin, stock=2)
+    path = f"/products/{product['id']}"
+    read = api.request("GET", path, admin)
+    order = place_order(api, customer, [(product["id"], 2)])
+    assert wait_for_final(api, customer, order["id"]) == "CONFIRMED"
+
+    stale = api.request(
+        "PUT",
+        path,
+        admin,
+        json={"stock": read.json()["stock"] + 3},
+        headers={"If-Match": read.headers["ETag"]},
+    )
+
+    assert stale.status_code == 409, stale.text
+    assert stock_of(api, admin, product["id"]) == 0
+    again = api.request("GET", path, admin)
+    assert again.headers["ETag"] != read.headers["ETag"]
+    restocked = api.request(
+        "PUT",
+        path,
+        admin,
+        json={"stock": again.json()["stock"] + 3},
+        headers={"If-Match": again.headers["ETag"]},
+    )
+    assert restocked.status_code == 200, restocked.text
+    assert stock_of(api, admin, product["id"]) == 3

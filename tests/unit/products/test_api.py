@@ -608,14 +608,23 @@ def test_stock_is_kept_in_shards_and_shown_as_their_total(
     stock = StockService(DynamoDBStockRepository("ecommerce-test-products", client))
     stock.reserve(str(uuid.uuid4()), [StockLine(product["id"], 4)], Trigger("e", "c"))
 
-    fetched = call_api("GET", f"/products/{product['id']}", user=CUSTOMER).body
+    answer = call_api("GET", f"/products/{product['id']}", user=CUSTOMER)
+    fetched = answer.body
     listed = call_api("GET", "/products", user=CUSTOMER).body["items"]
-    assert (fetched["stock"], fetched["version"]) == (6, 1)
-    assert [item["stock"] for item in listed if item["id"] == product["id"]] == [6]
+    assert fetched["stock"] == 6
+    assert fetched["version"] > 1  # the sale made the version read before it stale
+    assert answer.headers["ETag"] == f'"{fetched["version"]}"'
+    assert [(item["stock"], item["version"]) for item in listed if item["id"] == product["id"]] == [
+        (6, fetched["version"])
+    ]
 
-    updated = call_api("PUT", f"/products/{product['id']}", body={"version": 1, "stock": 8})
+    stale = call_api("PUT", f"/products/{product['id']}", body={"version": 1, "stock": 14})
+    assert stale.status == 409, stale.body  # 10 read before the sale, + 4: the sale undone
+    updated = call_api(
+        "PUT", f"/products/{product['id']}", body={"version": fetched["version"], "stock": 8}
+    )
     assert updated.status == 200, updated.body
-    assert (updated.body["stock"], updated.body["version"]) == (8, 2)
+    assert (updated.body["stock"], updated.body["version"]) == (8, fetched["version"] + 1)
     shards = [table_item(f"STOCK#{product['id']}#{n}", "STOCK") for n in range(3)]
     assert [item["stock"]["N"] for item in shards if item] == ["3", "3", "2"]
     api.service.cache_clear()

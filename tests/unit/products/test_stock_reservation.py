@@ -15,7 +15,7 @@ import boto3
 import pytest
 
 from products import stock_consumer
-from products.domain import ProductChanges
+from products.domain import ProductChanges, StaleVersion
 from products.repository import DynamoDBProductRepository, product_key, shard_key
 from products.service import NewProduct, ProductService
 from products.stock import StockContention, StockLine, Trigger, preferred_shard
@@ -515,23 +515,66 @@ def test_an_admin_sets_the_total_spread_over_the_shards(shop: Shop) -> None:
     shop.service.reserve(new_order(), [StockLine(mug, 3)], PLACED)
     catalog = ProductService(DynamoDBProductRepository(TABLE, shop.client))
     current = catalog.get(mug)
-    assert (current.stock, current.version) == (7, 1)
+    assert current.stock == 7
+    assert current.version > 1  # the sale (one move per shard it took from) is a new version
+    assert shop.product(mug)["version"] == {"N": "1"}  # without writing the product's item
 
-    updated = catalog.update(mug, 1, ProductChanges(stock=6))
+    updated = catalog.update(mug, current.version, ProductChanges(stock=6))
 
-    assert (updated.stock, updated.version) == (6, 2)
+    assert (updated.stock, updated.version) == (6, current.version + 1)
     assert shop.shards_of(mug) == [2, 2, 1, 1]
     assert shop.stock_of(mug) == 6
-    renamed = catalog.update(mug, 2, ProductChanges(name="Big mug"))
+    assert catalog.get(mug) == updated
+    renamed = catalog.update(mug, updated.version, ProductChanges(name="Big mug"))
     assert shop.shards_of(mug) == [2, 2, 1, 1]  # a change without stock leaves the shards
     assert renamed.stock == 6
+    shop.service.reserve(new_order(), [StockLine(mug, 1)], PLACED)
+    sold = catalog.get(mug)
+    assert sold.version == renamed.version + 1
+    renamed_again = catalog.update(mug, sold.version, ProductChanges(name="Tall mug"))
+    assert (renamed_again.version, renamed_again.stock) == (sold.version + 1, 5)
+    assert catalog.get(mug) == renamed_again  # the version a PUT answers is the one read
 
 
-def test_an_admin_stock_change_racing_an_order_is_read_again(
+def test_a_restock_read_before_a_sale_is_stale_and_the_sale_stays_counted(shop: Shop) -> None:
+    """The load run's admin: read the product, add to the stock it showed, PUT that with
+    the version read. An order that took units in between makes the PUT a 409; else the
+    units sold would be back in stock and sold twice."""
+    mug = shop.add_product(stock=2, shards=4)
+    catalog = ProductService(DynamoDBProductRepository(TABLE, shop.client))
+    read = catalog.get(mug)
+    assert shop.service.reserve(new_order(), [StockLine(mug, 2)], PLACED) is Outcome.RESERVED
+
+    with pytest.raises(StaleVersion):
+        catalog.update(mug, read.version, ProductChanges(stock=read.stock + 3))
+
+    assert shop.stock_of(mug) == 0
+    again = catalog.get(mug)
+    assert again.version > read.version
+    assert catalog.update(mug, again.version, ProductChanges(stock=again.stock + 3)).stock == 3
+    assert shop.stock_of(mug) == 3
+
+
+def test_a_release_read_before_a_restock_makes_it_stale_too(shop: Shop) -> None:
+    mug = shop.add_product(stock=4, shards=4)
+    order = new_order()
+    shop.service.reserve(order, [StockLine(mug, 2)], PLACED)
+    catalog = ProductService(DynamoDBProductRepository(TABLE, shop.client))
+    read = catalog.get(mug)
+    assert shop.service.release(order, [], CANCELLED) is Outcome.RELEASED
+
+    with pytest.raises(StaleVersion):
+        catalog.update(mug, read.version, ProductChanges(stock=read.stock + 1))
+
+    assert shop.stock_of(mug) == 4
+
+
+def test_an_admin_stock_change_racing_an_order_is_stale(
     shop: Shop, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An order takes a unit between the admin's read of the shards and the write: the
-    write's conditions fail, the shards are read again, and the total set still holds."""
+    write's conditions fail, the shards are read again, show the order's move, and the
+    change is refused as stale (the total was decided on a unit that is gone)."""
     mug = shop.add_product(stock=8, shards=4)
     repository = DynamoDBProductRepository(TABLE, shop.client)
     transact = shop.client.transact_write_items
@@ -544,12 +587,43 @@ def test_an_admin_stock_change_racing_an_order_is_read_again(
         return transact(**request)
 
     monkeypatch.setattr(shop.client, "transact_write_items", order_sneaks_in)
+    with pytest.raises(StaleVersion):
+        ProductService(repository).update(mug, 1, ProductChanges(stock=20))
+    monkeypatch.undo()
+
+    assert shop.stock_of(mug) == 7
+    assert sorted(shop.shards_of(mug)) == [1, 2, 2, 2]
+
+
+def test_an_admin_stock_change_after_a_transaction_conflict_is_tried_again(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A conflict that moved no stock (another transaction on a shard) does not make the
+    admin's change stale: it is written on the next try."""
+    mug = shop.add_product(stock=8, shards=4)
+    repository = DynamoDBProductRepository(TABLE, shop.client)
+    transact = shop.client.transact_write_items
+    tries: list[int] = []
+
+    def conflict_once(**request: Any) -> Any:
+        tries.append(1)
+        if len(tries) == 1:
+            raise shop.client.exceptions.TransactionCanceledException(
+                {
+                    "Error": {"Code": "TransactionCanceledException", "Message": "conflict"},
+                    "CancellationReasons": [{"Code": "None"}]
+                    + [{"Code": "TransactionConflict"}] * 4,
+                },
+                "TransactWriteItems",
+            )
+        return transact(**request)
+
+    monkeypatch.setattr(shop.client, "transact_write_items", conflict_once)
     updated = ProductService(repository).update(mug, 1, ProductChanges(stock=20))
     monkeypatch.undo()
 
-    assert updated.stock == 20
+    assert (updated.stock, len(tries)) == (20, 2)
     assert shop.shards_of(mug) == [5, 5, 5, 5]
-    assert shop.stock_of(mug) == 20
 
 
 def test_deleting_a_product_deletes_its_shards(shop: Shop) -> None:
