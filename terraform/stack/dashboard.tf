@@ -1,5 +1,5 @@
 # One CloudWatch dashboard for the stack: a row per service, each with its front door
-# (REST routes, or the WebSocket API for notifications), its functions, its queues and
+# (REST routes, the WebSocket API for realtime, Cognito for identity; none for e-mail), its functions, its queues and
 # dead-letter queues, and the business metrics it emits through EMF (Powertools Metrics:
 # namespace Ecommerce, dimension service).
 #
@@ -37,38 +37,54 @@ locals {
       business_metrics = ["OrdersPlaced", "OrdersConfirmed", "OrdersRejected", "OrdersCancelled", "ProductsProjected", "EventsPublished", "ContractViolations"]
     },
     {
-      title              = "Invoices"
-      service            = "invoices"
-      functions          = ["invoices-api", "invoices-generator", "invoices-stream-publisher"]
-      queues             = [module.invoices_order_confirmed_queue.queue_name]
-      dead_letter_queues = [module.invoices_order_confirmed_queue.dlq_name, module.invoices_publisher.dlq_name]
-      business_metrics   = ["InvoicesIssued", "EventsPublished", "ContractViolations", "DuplicateEvents"]
+      title   = "Invoices"
+      service = "invoices"
+      functions = [
+        "invoices-api", "invoices-generator", "invoices-stream-publisher",
+        "invoice-import-requests", "invoice-import-processor", "invoice-import-sweeper",
+      ]
+      queues = [module.invoices_order_confirmed_queue.queue_name, aws_sqs_queue.invoice_imports.name]
+      dead_letter_queues = [
+        module.invoices_order_confirmed_queue.dlq_name,
+        module.invoices_publisher.dlq_name,
+        module.invoice_imports_dlq.name,
+      ]
+      business_metrics = [
+        "InvoicesIssued", "InvoiceImportsOpened", "InvoiceImportsProcessed", "InvoiceImportsInvalid",
+        "InvoiceImportsTimedOut", "EventsPublished", "ContractViolations", "DuplicateEvents",
+      ]
     },
     {
-      title   = "Notifications"
-      service = "notifications"
-      functions = [
-        "notifications-email", "websocket-authorizer", "websocket-connections", "websocket-push",
-        "invoice-import-processor", "invoice-import-sweeper",
-      ]
+      title     = "Notifications (e-mail)"
+      service   = "notifications"
+      functions = ["notifications-email"]
       queues = [
         module.notifications_email_queue.queue_name,
         module.notifications_email_invoices_queue.queue_name,
-        module.websocket_push_orders_queue.queue_name,
-        module.websocket_push_invoices_queue.queue_name,
-        aws_sqs_queue.invoice_imports.name,
       ]
       dead_letter_queues = [
         module.notifications_email_queue.dlq_name,
         module.notifications_email_invoices_queue.dlq_name,
+      ]
+      business_metrics = ["EmailsSent", "ContractViolations", "DuplicateEvents"]
+    },
+    {
+      title   = "Realtime (WebSocket)"
+      service = "realtime"
+      functions = [
+        "websocket-authorizer", "websocket-connections", "websocket-push", "websocket-session-sweeper",
+      ]
+      queues = [
+        module.websocket_push_orders_queue.queue_name,
+        module.websocket_push_invoices_queue.queue_name,
+      ]
+      dead_letter_queues = [
         module.websocket_push_orders_queue.dlq_name,
         module.websocket_push_invoices_queue.dlq_name,
-        module.invoice_imports_dlq.name,
       ]
       business_metrics = [
-        "EmailsSent", "PushesSent", "PushesFailed", "WebSocketConnects", "WebSocketConnectionsRefused",
-        "InvoiceImportsOpened", "InvoiceImportsProcessed", "InvoiceImportsInvalid", "InvoiceImportsTimedOut",
-        "ContractViolations", "DuplicateEvents",
+        "PushesSent", "PushesFailed", "WebSocketConnects", "WebSocketConnectionsRefused",
+        "WebSocketSessionsExpired", "ContractViolations", "DuplicateEvents",
       ]
     },
     {
@@ -154,7 +170,10 @@ locals {
       }
     })
   ]
-  front_door_widgets = merge(local.rest_widgets, { identity = local.cognito_widgets })
+  front_door_widgets = merge(local.rest_widgets, {
+    identity = local.cognito_widgets
+    realtime = local.websocket_widgets
+  })
 
   service_widgets = [
     for index, row in local.dashboard_services : concat(
@@ -163,7 +182,8 @@ locals {
         properties = { markdown = "## ${row.title}" }
       })],
       [
-        for widget in lookup(local.front_door_widgets, row.service, local.websocket_widgets) :
+        # e-mail (notifications) has no front door: its row starts with its functions
+        for widget in lookup(local.front_door_widgets, row.service, []) :
         jsonencode(merge(jsondecode(widget), { y = index * local.row_height + 1 }))
       ],
       [

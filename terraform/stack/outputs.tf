@@ -108,7 +108,7 @@ output "websocket_connections_url" {
 }
 
 output "websocket_connections_table_name" {
-  description = "Table of open WebSocket connections and invoice import transactions."
+  description = "Table of open WebSocket connections (realtime)."
   value       = module.websocket_connections_table.name
 }
 
@@ -144,6 +144,8 @@ output "function_names" {
     "websocket-authorizer"       = module.websocket_authorizer.function_name
     "websocket-connections"      = module.websocket_connections.function_name
     "websocket-push"             = module.websocket_push.function_name
+    "websocket-session-sweeper"  = module.websocket_session_sweeper.function_name
+    "invoice-import-requests"    = module.invoice_import_requests.function_name
     "invoice-import-processor"   = module.invoice_import_processor.function_name
     "invoice-import-sweeper"     = module.invoice_import_sweeper.function_name
     "identity-post-confirmation" = module.identity_post_confirmation.function_name

@@ -42,14 +42,15 @@ run "no_function_may_use_a_wildcard_action" {
         module.notifications_email.execution_policy, module.websocket_authorizer.execution_policy,
         module.websocket_connections.execution_policy, module.websocket_push.execution_policy,
         module.invoice_import_processor.execution_policy, module.invoice_import_sweeper.execution_policy,
+        module.invoice_import_requests.execution_policy, module.websocket_session_sweeper.execution_policy,
         module.identity_post_confirmation.execution_policy, aws_iam_role_policy.identity_post_confirmation_pool.policy,
         ] : [
         for statement in jsondecode(policy).Statement : [
           for action in flatten([statement.Action]) : !strcontains(action, "*")
         ]
       ]
-    ])) && length(output.function_names) == 17
-    error_message = "An execution policy uses a wildcard action (all 17 functions are checked)."
+    ])) && length(output.function_names) == 19
+    error_message = "An execution policy uses a wildcard action (all 19 functions are checked)."
   }
 
   assert {
@@ -63,6 +64,7 @@ run "no_function_may_use_a_wildcard_action" {
         module.notifications_email.execution_policy, module.websocket_authorizer.execution_policy,
         module.websocket_connections.execution_policy, module.websocket_push.execution_policy,
         module.invoice_import_processor.execution_policy, module.invoice_import_sweeper.execution_policy,
+        module.invoice_import_requests.execution_policy, module.websocket_session_sweeper.execution_policy,
         module.identity_post_confirmation.execution_policy, aws_iam_role_policy.identity_post_confirmation_pool.policy,
         ] : [
         for statement in jsondecode(policy).Statement :
@@ -83,6 +85,7 @@ run "no_function_may_use_a_wildcard_action" {
         module.notifications_email.execution_policy, module.websocket_authorizer.execution_policy,
         module.websocket_connections.execution_policy, module.websocket_push.execution_policy,
         module.invoice_import_processor.execution_policy, module.invoice_import_sweeper.execution_policy,
+        module.invoice_import_requests.execution_policy, module.websocket_session_sweeper.execution_policy,
         module.identity_post_confirmation.execution_policy, aws_iam_role_policy.identity_post_confirmation_pool.policy,
         ] : [
         for statement in jsondecode(policy).Statement : [
@@ -383,9 +386,10 @@ run "deploys_at_the_default_account_concurrency" {
         module.orders_projection_consumer, module.orders_stock_consumer, module.invoices_api,
         module.invoices_generator, module.notifications_email, module.websocket_authorizer,
         module.websocket_connections, module.websocket_push, module.invoice_import_processor,
-        module.invoice_import_sweeper, module.identity_post_confirmation,
+        module.invoice_import_sweeper, module.invoice_import_requests, module.websocket_session_sweeper,
+        module.identity_post_confirmation,
       ] : function.reserved_concurrent_executions == -1
-    ]) && length(output.function_names) == 17
+    ]) && length(output.function_names) == 19
     error_message = "A function reserves concurrency: the stack would not deploy on a fresh account (quota 10)."
   }
 }
@@ -438,5 +442,37 @@ run "rest_api_has_per_client_limits_by_default" {
   assert {
     condition     = slice(module.rest_api_waf[0].rule_names, 0, 2) == ["RateLimitPerIp", "RateLimitPerCaller"]
     error_message = "The per-client rate limits are the first rules."
+  }
+}
+
+run "invoice_import_belongs_to_invoices_and_its_statuses_travel_as_events" {
+  command = apply
+
+  assert {
+    condition = alltrue([
+      for function in [module.invoice_import_requests, module.invoice_import_processor, module.invoice_import_sweeper] :
+      !strcontains(function.execution_policy, module.websocket_connections_table.arn)
+      && !strcontains(function.execution_policy, "execute-api:ManageConnections")
+      && strcontains(function.execution_policy, module.invoices_table.arn)
+    ])
+    error_message = "The invoice import functions keep their transactions in the invoices table and push nothing themselves (realtime does, from the events)."
+  }
+
+  assert {
+    condition = alltrue([
+      for function in [module.websocket_authorizer, module.websocket_connections, module.websocket_push, module.websocket_session_sweeper] :
+      !strcontains(function.execution_policy, module.invoices_table.arn)
+      && !strcontains(function.execution_policy, module.invoice_imports_bucket.arn)
+    ])
+    error_message = "Realtime's functions touch neither the invoices table nor the imports bucket."
+  }
+
+  assert {
+    condition = (
+      contains(local.subscriptions.realtime["push-invoices"].events, "ecommerce.invoices.InvoiceImportStatusChanged.v1")
+      && !contains(local.subscriptions.notifications["email-invoices"].events, "ecommerce.invoices.InvoiceImportStatusChanged.v1")
+      && module.websocket_push_invoices_queue.queue_name == "${var.name_prefix}-realtime-push-invoices"
+    )
+    error_message = "Realtime's invoices queue receives the import statuses (and e-mail does not)."
   }
 }
