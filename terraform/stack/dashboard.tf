@@ -170,6 +170,7 @@ locals {
       }
     })
   ]
+  # A service without a front door here (e-mail: notifications) starts its row with its functions.
   front_door_widgets = merge(local.rest_widgets, {
     identity = local.cognito_widgets
     realtime = local.websocket_widgets
@@ -182,7 +183,6 @@ locals {
         properties = { markdown = "## ${row.title}" }
       })],
       [
-        # e-mail (notifications) has no front door: its row starts with its functions
         for widget in lookup(local.front_door_widgets, row.service, []) :
         jsonencode(merge(jsondecode(widget), { y = index * local.row_height + 1 }))
       ],

@@ -467,11 +467,11 @@ run "invoice_import_belongs_to_invoices_and_its_statuses_travel_as_events" {
   }
 
   assert {
-    condition = (
-      contains(local.subscriptions.realtime["push-invoices"].events, "ecommerce.invoices.InvoiceImportStatusChanged.v1")
-      && !contains(local.subscriptions.notifications["email-invoices"].events, "ecommerce.invoices.InvoiceImportStatusChanged.v1")
-      && module.websocket_push_invoices_queue.queue_name == "${var.name_prefix}-realtime-push-invoices"
-    )
+    condition = alltrue([
+      contains(local.subscriptions.realtime["push-invoices"].events, "ecommerce.invoices.InvoiceImportStatusChanged.v1"),
+      !contains(local.subscriptions.notifications["email-invoices"].events, "ecommerce.invoices.InvoiceImportStatusChanged.v1"),
+      module.websocket_push_invoices_queue.queue_name == "${var.name_prefix}-realtime-push-invoices",
+    ])
     error_message = "Realtime's invoices queue receives the import statuses (and e-mail does not)."
   }
 }
