@@ -1,5 +1,4 @@
-"""Notifications: tells customers what happened to their orders (e-mail through SES now,
-WebSocket pushes later)."""
+"""Notifications: tells customers by e-mail (SES) what happened to their orders."""
 
 from shared.startup import pause_garbage_collection
 

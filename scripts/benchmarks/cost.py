@@ -61,10 +61,11 @@ ORDER_FLOW = [
     Step(
         "notifications-consumer",
         "record",
-        2,
-        {"dynamodb": 1, "ses": 0.5, "s3": 0.5},
-        what="e-mail (the invoice PDF read from S3 and attached) + push",
+        1,
+        {"dynamodb": 1, "ses": 1, "s3": 1},
+        what="e-mail (the invoice PDF read from S3 and attached)",
     ),
+    Step("realtime-consumer", "record", 1, {"dynamodb": 1}, what="push (InvoiceGenerated)"),
 ]
 # Request counts per order for the services billed per request.
 PER_ORDER = {

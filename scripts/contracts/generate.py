@@ -3,7 +3,7 @@
 
 One module per event type (compiled from the newest minor version of each major), one for
 the envelope, one per file format in schemas/imports/ (e.g. `imports_invoice_import_v1`,
-used by notifications), and a registry (`generated/__init__.py`) mapping each event type to
+used by invoices), and a registry (`generated/__init__.py`) mapping each event type to
 its module so `shared.contracts` imports a validator only when an event of that type is
 first seen. The package ships in every function's zip (scripts/build.py).
 

@@ -1,5 +1,5 @@
 # One CloudWatch dashboard for the stack: a row per service, each with its front door
-# (REST routes, the WebSocket API or Cognito), its functions, its queues and dead-letter
+# (REST routes, the WebSocket API for realtime, Cognito for identity; none for e-mail), its functions, its queues and dead-letter
 # queues, and the business metrics it emits through EMF (Powertools Metrics: namespace
 # Ecommerce, dimension service).
 #
@@ -28,15 +28,21 @@ locals {
       business_metrics = ["OrdersPlaced", "OrdersConfirmed", "OrdersRejected", "OrdersCancelled", "ProductsProjected", "EventsPublished", "ContractViolations"]
     },
     {
-      service          = "invoices", title = "Invoices", front_door = "rest"
-      business_metrics = ["InvoicesIssued", "EventsPublished", "ContractViolations", "DuplicateEvents"]
+      service = "invoices", title = "Invoices", front_door = "rest"
+      business_metrics = [
+        "InvoicesIssued", "InvoiceImportsOpened", "InvoiceImportsProcessed", "InvoiceImportsInvalid",
+        "InvoiceImportsTimedOut", "EventsPublished", "ContractViolations", "DuplicateEvents",
+      ]
     },
     {
-      service = "notifications", title = "Notifications", front_door = "websocket"
+      service          = "notifications", title = "Notifications (e-mail)", front_door = "none"
+      business_metrics = ["EmailsSent", "ContractViolations", "DuplicateEvents"]
+    },
+    {
+      service = "realtime", title = "Realtime (WebSocket)", front_door = "websocket"
       business_metrics = [
-        "EmailsSent", "PushesSent", "PushesFailed", "WebSocketConnects", "WebSocketConnectionsRefused",
-        "InvoiceImportsOpened", "InvoiceImportsProcessed", "InvoiceImportsInvalid", "InvoiceImportsTimedOut",
-        "ContractViolations", "DuplicateEvents",
+        "PushesSent", "PushesFailed", "WebSocketConnects", "WebSocketConnectionsRefused",
+        "WebSocketSessionsExpired", "ContractViolations", "DuplicateEvents",
       ]
     },
     {

@@ -17,12 +17,14 @@ locals {
     "invoices-api"               = { service = "invoices", name = module.invoices_api.function_name }
     "invoices-generator"         = { service = "invoices", name = module.invoices_generator.function_name }
     "invoices-stream-publisher"  = { service = "invoices", name = module.invoices_publisher.function_name }
+    "invoice-import-requests"    = { service = "invoices", name = module.invoice_import_requests.function_name }
+    "invoice-import-processor"   = { service = "invoices", name = module.invoice_import_processor.function_name }
+    "invoice-import-sweeper"     = { service = "invoices", name = module.invoice_import_sweeper.function_name }
     "notifications-email"        = { service = "notifications", name = module.notifications_email.function_name }
-    "websocket-authorizer"       = { service = "notifications", name = module.websocket_authorizer.function_name }
-    "websocket-connections"      = { service = "notifications", name = module.websocket_connections.function_name }
-    "websocket-push"             = { service = "notifications", name = module.websocket_push.function_name }
-    "invoice-import-processor"   = { service = "notifications", name = module.invoice_import_processor.function_name }
-    "invoice-import-sweeper"     = { service = "notifications", name = module.invoice_import_sweeper.function_name }
+    "websocket-authorizer"       = { service = "realtime", name = module.websocket_authorizer.function_name }
+    "websocket-connections"      = { service = "realtime", name = module.websocket_connections.function_name }
+    "websocket-push"             = { service = "realtime", name = module.websocket_push.function_name }
+    "websocket-session-sweeper"  = { service = "realtime", name = module.websocket_session_sweeper.function_name }
     "identity-post-confirmation" = { service = "identity", name = module.identity_post_confirmation.function_name }
   }
 
@@ -36,10 +38,10 @@ locals {
         "orders-projection-consumer"   = { service = "orders", queues = module.orders_projection_consumer.queues["product_events"] }
         "orders-stock-consumer"        = { service = "orders", queues = module.orders_stock_consumer.queues["stock_results"] }
         "invoices-generator"           = { service = "invoices", queues = module.invoices_generator.queues["order_confirmed"] }
-        "notifications-email"          = { service = "notifications", queues = module.notifications_email_queue }
-        "notifications-email-invoices" = { service = "notifications", queues = module.notifications_email_invoices_queue }
-        "websocket-push"               = { service = "notifications", queues = module.websocket_push_orders_queue }
-        "websocket-push-invoices"      = { service = "notifications", queues = module.websocket_push_invoices_queue }
+        "notifications-email"          = { service = "notifications", queues = module.notifications_email.queues["order_events"] }
+        "notifications-email-invoices" = { service = "notifications", queues = module.notifications_email.queues["invoice_events"] }
+        "websocket-push"               = { service = "realtime", queues = module.websocket_push.queues["order_events"] }
+        "websocket-push-invoices"      = { service = "realtime", queues = module.websocket_push.queues["invoice_events"] }
         } : consumer => {
         service = entry.service, queue = entry.queues.queue_name, dlq = entry.queues.dlq_name, dlq_url = entry.queues.dlq_url
       }
@@ -55,7 +57,7 @@ locals {
     },
     {
       "invoice-import-processor" = {
-        service = "notifications", queue = aws_sqs_queue.invoice_imports.name
+        service = "invoices", queue = aws_sqs_queue.invoice_imports.name
         dlq     = module.invoice_imports_dlq.name, dlq_url = module.invoice_imports_dlq.url
       }
     },

@@ -1,8 +1,10 @@
-# Invoice import over WebSocket: an admin's getImportUrl presigns a PUT of
-# imports/<transactionId>.json into the imports bucket; S3 announces the object to a
-# queue (with a DLQ); the processor checks the file, stores the invoice in the invoices
-# table (source=import) and pushes the statuses to the admin's connection. A schedule
-# sweeps imports whose upload never came (timed_out).
+# The invoices service's invoice import: an admin's getImportUrl (a route of the shared
+# WebSocket API, realtime.tf) opens a transaction in the invoices table and presigns a POST
+# of imports/<transactionId>.json into the imports bucket; S3 announces the object to a
+# queue (with a DLQ); the processor checks the file and stores the invoice in the invoices
+# table (source=import). A schedule times out imports whose upload never came. Every
+# status change is a write of the transaction, announced by the invoices table's stream
+# (InvoiceImportStatusChanged, through the invoices topic) and pushed by realtime.
 
 variable "invoice_import_timeout_seconds" {
   description = "How long an admin has to upload an import file after getImportUrl (also the presigned URL's lifetime). Null: 300, or 15 in the local environment so that timeouts show quickly."
@@ -100,20 +102,66 @@ resource "aws_s3_bucket_notification" "invoice_imports" {
   }
 }
 
+module "invoice_import_requests" {
+  source = "../modules/lambda_function"
+
+  function_name = "${var.name_prefix}-invoice-import-requests"
+  snap_start    = var.snap_start_synchronous_functions
+  description   = "WebSocket getImportUrl / cancelImport: opens (presigned upload URL) and cancels invoice imports."
+  package_path  = local.invoices_package
+  handler       = "invoices.import_requests.handler"
+  architecture  = var.lambda_architecture
+  memory_size   = 256
+  timeout       = 10
+  kms_key_arn   = module.key.key_arn
+  environment_variables = merge(local.invoices_environment, {
+    IMPORTS_BUCKET_NAME    = module.invoice_imports_bucket.name
+    IMPORT_TIMEOUT_SECONDS = tostring(local.invoice_import_timeout)
+    USER_POOL_ID           = module.users.user_pool_id
+  })
+  policy_statements = [
+    {
+      sid       = "OpenAndCancelImports"
+      actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+      resources = [module.invoices_table.arn]
+    },
+    {
+      # Admin actions re-check the caller's groups (a demoted admin is refused at once).
+      sid       = "RecheckAdminGroup"
+      actions   = ["cognito-idp:AdminListGroupsForUser"]
+      resources = [module.users.user_pool_arn]
+    },
+    {
+      # The presigned upload URL is authorized by these two statements.
+      sid       = "SignImportUploads"
+      actions   = ["s3:PutObject"]
+      resources = ["${module.invoice_imports_bucket.arn}/imports/*"]
+    },
+    {
+      sid       = "EncryptImportUploads"
+      actions   = ["kms:GenerateDataKey"]
+      resources = [module.key.key_arn]
+    },
+  ]
+  log_retention_days = var.log_retention_days
+  alarm_actions      = local.alarm_actions
+  tags               = local.tags
+
+  package_object = lookup(local.package_objects, local.invoices_package, null) # lambda_packages_via_bucket
+}
+
 module "invoice_import_processor" {
   source = "../modules/lambda_function"
 
-  function_name = "${var.name_prefix}-invoice-import-processor"
-  description   = "Checks uploaded invoice import files, stores valid invoices, pushes the status to the admin."
-  package_path  = local.notifications_package
-  handler       = "notifications.ws_import_processor.handler"
-  architecture  = var.lambda_architecture
-  memory_size   = 512
-  timeout       = local.invoice_import_processor_timeout
-  kms_key_arn   = module.key.key_arn
-  environment_variables = merge(local.websocket_environment, local.websocket_pusher_environment, {
-    INVOICES_TABLE_NAME = module.invoices_table.name
-  })
+  function_name         = "${var.name_prefix}-invoice-import-processor"
+  description           = "Checks uploaded invoice import files and stores valid invoices; the statuses are announced."
+  package_path          = local.invoices_package
+  handler               = "invoices.import_processor.handler"
+  architecture          = var.lambda_architecture
+  memory_size           = 512
+  timeout               = local.invoice_import_processor_timeout
+  kms_key_arn           = module.key.key_arn
+  environment_variables = local.invoices_environment
   policy_statements = [
     {
       sid       = "ConsumeUploadNotifications"
@@ -131,17 +179,12 @@ module "invoice_import_processor" {
       resources = [module.key.key_arn]
     },
     {
-      sid       = "TrackImports"
-      actions   = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]
-      resources = [module.websocket_connections_table.arn]
-    },
-    {
-      # TransactWriteItems is authorized by its item actions (two conditional puts).
-      sid       = "StoreImportedInvoices"
-      actions   = ["dynamodb:PutItem"]
+      # Tracks the import transaction; TransactWriteItems (the invoice and its number's
+      # guard) is authorized by its item actions (two conditional puts).
+      sid       = "TrackImportsAndStoreImportedInvoices"
+      actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
       resources = [module.invoices_table.arn]
     },
-    local.websocket_manage_connections_statement,
   ]
   event_source_mappings = {
     uploads = {
@@ -154,48 +197,46 @@ module "invoice_import_processor" {
   alarm_actions      = local.alarm_actions
   tags               = local.tags
 
-  package_object = lookup(local.package_objects, local.notifications_package, null) # lambda_packages_via_bucket
+  package_object = lookup(local.package_objects, local.invoices_package, null) # lambda_packages_via_bucket
 }
 
 module "invoice_import_sweeper" {
   source = "../modules/lambda_function"
 
   function_name = "${var.name_prefix}-invoice-import-sweeper"
-  description   = "Times out invoice imports whose upload never came and tells the admin."
-  package_path  = local.notifications_package
-  handler       = "notifications.ws_import_sweeper.handler"
+  description   = "Times out invoice imports whose upload never came (announced like every status)."
+  package_path  = local.invoices_package
+  handler       = "invoices.import_sweeper.handler"
   architecture  = var.lambda_architecture
   memory_size   = 256
   timeout       = 60
   kms_key_arn   = module.key.key_arn
   # No reserved concurrency (a fresh account's quota of 10 cannot reserve any): sweeps
-  # may overlap, and each import still times out and is pushed once, because the move
-  # out of PENDING is a conditional update that only one sweep wins.
-  environment_variables = merge(local.websocket_environment, local.websocket_pusher_environment)
+  # may overlap, and each import still times out and is announced once, because the
+  # move out of PENDING is a conditional update that only one sweep wins.
+  environment_variables = local.invoices_environment
   policy_statements = [
     {
       sid       = "FindOverdueImports"
       actions   = ["dynamodb:Query"]
-      resources = ["${module.websocket_connections_table.arn}/index/gsi1"]
+      resources = ["${module.invoices_table.arn}/index/gsi1"]
     },
     {
-      sid       = "TimeOutImportsAndForgetExpiredConnections"
-      actions   = ["dynamodb:DeleteItem", "dynamodb:Scan", "dynamodb:UpdateItem"]
-      resources = [module.websocket_connections_table.arn]
+      sid       = "TimeOutImports"
+      actions   = ["dynamodb:UpdateItem"]
+      resources = [module.invoices_table.arn]
     },
-    local.websocket_manage_connections_statement,
-    local.websocket_close_connections_statement,
   ]
   log_retention_days = var.log_retention_days
   alarm_actions      = local.alarm_actions
   tags               = local.tags
 
-  package_object = lookup(local.package_objects, local.notifications_package, null) # lambda_packages_via_bucket
+  package_object = lookup(local.package_objects, local.invoices_package, null) # lambda_packages_via_bucket
 }
 
 resource "aws_cloudwatch_event_rule" "invoice_import_sweep" {
   name                = "${var.name_prefix}-invoice-import-sweep"
-  description         = "Times out overdue invoice imports and closes expired WebSocket sessions, every minute."
+  description         = "Times out overdue invoice imports, every minute."
   schedule_expression = "rate(1 minute)"
   tags                = local.tags
 }

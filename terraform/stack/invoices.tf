@@ -151,7 +151,7 @@ module "invoices_publisher" {
 
   function_name         = "${var.name_prefix}-invoices-stream-publisher"
   service               = "invoices"
-  description           = "Publishes InvoiceGenerated from the invoices table's stream to the invoices topic."
+  description           = "Publishes InvoiceGenerated and InvoiceImportStatusChanged from the invoices table's stream to the invoices topic."
   package_path          = local.invoices_package
   architecture          = var.lambda_architecture
   kms_key_arn           = module.key.key_arn

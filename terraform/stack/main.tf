@@ -46,7 +46,7 @@ resource "aws_s3_object" "package" {
 }
 
 locals {
-  package_names = ["identity", "invoices", "notifications", "orders", "products"]
+  package_names = ["identity", "invoices", "notifications", "orders", "products", "realtime"]
   # package path -> its uploaded object; empty when the zips go in CreateFunction itself
   package_objects = {
     for name, object in aws_s3_object.package :

@@ -80,3 +80,23 @@ moved {
   from = module.invoices_order_confirmed_queue
   to   = module.invoices_generator.module.queues["order_confirmed"]
 }
+
+moved {
+  from = module.notifications_email_queue
+  to   = module.notifications_email.module.queues["order_events"]
+}
+
+moved {
+  from = module.notifications_email_invoices_queue
+  to   = module.notifications_email.module.queues["invoice_events"]
+}
+
+moved {
+  from = module.websocket_push_orders_queue
+  to   = module.websocket_push.module.queues["order_events"]
+}
+
+moved {
+  from = module.websocket_push_invoices_queue
+  to   = module.websocket_push.module.queues["invoice_events"]
+}

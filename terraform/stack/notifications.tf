@@ -40,11 +40,6 @@ locals {
     var.invoice_link_template,
     local.console_url == null ? "${module.rest_api.invoke_url}/invoices/$${invoiceId}" : "${local.console_url}/#/invoices/$${invoiceId}",
   )
-  # The second queue's statements, renamed: sids are unique within the function's policy.
-  notifications_invoice_queue_statements = [
-    for statement in module.notifications_email_invoices_queue.consumer_policy_statements :
-    merge(statement, { sid = "${statement.sid}Invoices" })
-  ]
 }
 
 module "notifications_table" {
@@ -66,36 +61,8 @@ resource "aws_ses_email_identity" "sender" {
   email = var.sender_email
 }
 
-module "notifications_email_queue" {
-  source = "../modules/sqs_consumer_queue"
-
-  restrict_dlq_sources = var.sqs_redrive_allow_policy
-
-  name                       = "${var.name_prefix}-notifications-email"
-  topic_arn                  = module.orders_topic.arn
-  event_types                = local.subscriptions.notifications["email"].events
-  kms_key_arn                = module.key.key_arn
-  visibility_timeout_seconds = 6 * local.notifications_email_timeout
-  alarm_actions              = local.alarm_actions
-  tags                       = local.tags
-}
-
-module "notifications_email_invoices_queue" {
-  source = "../modules/sqs_consumer_queue"
-
-  restrict_dlq_sources = var.sqs_redrive_allow_policy
-
-  name                       = "${var.name_prefix}-notifications-email-invoices"
-  topic_arn                  = module.invoices_topic.arn
-  event_types                = local.subscriptions.notifications["email-invoices"].events
-  kms_key_arn                = module.key.key_arn
-  visibility_timeout_seconds = 6 * local.notifications_email_timeout
-  alarm_actions              = local.alarm_actions
-  tags                       = local.tags
-}
-
 module "notifications_email" {
-  source = "../modules/lambda_function"
+  source = "../modules/event_consumer"
 
   function_name = "${var.name_prefix}-notifications-email"
   description   = "E-mails customers the outcome of their orders through SES, once per event."
@@ -109,49 +76,42 @@ module "notifications_email" {
     SENDER_EMAIL         = aws_ses_email_identity.sender.email
     SHOP_NAME            = var.shop_name
     INVOICE_URL_TEMPLATE = local.invoice_link_template
-    DEAD_LETTER_QUEUES = jsonencode(merge(
-      module.notifications_email_queue.dead_letter_queues,
-      module.notifications_email_invoices_queue.dead_letter_queues,
-    ))
   })
-  policy_statements = concat(
-    module.notifications_email_queue.consumer_policy_statements,
-    local.notifications_invoice_queue_statements,
-    [
-      {
-        sid       = "ClaimEachEmailOnce"
-        actions   = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
-        resources = [module.notifications_table.arn]
-      },
-      {
-        # The mails are raw MIME messages (the confirmation carries the invoice PDF).
-        sid       = "SendFromTheShopIdentity"
-        actions   = ["ses:SendRawEmail"]
-        resources = [aws_ses_email_identity.sender.arn]
-      },
-      {
-        # The invoice PDF named by InvoiceGenerated, attached to the confirmation.
-        sid       = "ReadInvoicePdfs"
-        actions   = ["s3:GetObject"]
-        resources = [local.invoices_pdf_objects_arn]
-      },
-      {
-        sid       = "DecryptInvoicePdfs"
-        actions   = ["kms:Decrypt"]
-        resources = [module.key.key_arn]
-      },
-    ],
-  )
-  event_source_mappings = {
+  policy_statements = [
+    {
+      sid       = "ClaimEachEmailOnce"
+      actions   = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+      resources = [module.notifications_table.arn]
+    },
+    {
+      # The mails are raw MIME messages (the confirmation carries the invoice PDF).
+      sid       = "SendFromTheShopIdentity"
+      actions   = ["ses:SendRawEmail"]
+      resources = [aws_ses_email_identity.sender.arn]
+    },
+    {
+      # The invoice PDF named by InvoiceGenerated, attached to the confirmation.
+      sid       = "ReadInvoicePdfs"
+      actions   = ["s3:GetObject"]
+      resources = [local.invoices_pdf_objects_arn]
+    },
+    {
+      sid       = "DecryptInvoicePdfs"
+      actions   = ["kms:Decrypt"]
+      resources = [module.key.key_arn]
+    },
+  ]
+  restrict_dlq_sources = var.sqs_redrive_allow_policy
+  queues = {
     order_events = {
-      event_source_arn           = module.notifications_email_queue.queue_arn
-      batch_size                 = 10
-      report_batch_item_failures = true
+      name        = "${var.name_prefix}-notifications-email"
+      topic_arn   = module.orders_topic.arn
+      event_types = local.subscriptions.notifications["email"].events
     }
     invoice_events = {
-      event_source_arn           = module.notifications_email_invoices_queue.queue_arn
-      batch_size                 = 10
-      report_batch_item_failures = true
+      name        = "${var.name_prefix}-notifications-email-invoices"
+      topic_arn   = module.invoices_topic.arn
+      event_types = local.subscriptions.notifications["email-invoices"].events
     }
   }
   log_retention_days = var.log_retention_days

@@ -108,7 +108,7 @@ def test_only_the_invoices_zip_carries_the_pdf_library_and_just_what_it_needs(
         assert "fontpkg_fira_sans/LICENSE" in names  # the font's licence travels with it
         assert not [n for n in names if n.startswith(("PIL/", "fontpkg/"))], variant
         assert not [n for n in names if n.startswith("fontTools/") and n.endswith((".so", ".c"))]
-        for package in ("orders", "products", "notifications"):
+        for package in ("orders", "products", "notifications", "realtime"):
             others = zip_names(dist, variant, package)
             assert not [n for n in others if n.startswith(("fpdf", "fontTools", "fontpkg"))]
 

@@ -37,7 +37,7 @@ def test_one_module_per_event_type_and_import_format_plus_envelope_and_registry(
     )
     assert set(generate.render()) == expected
     assert known_event_types() == {s.event_type for s in event_schemas()}
-    assert "imports_invoice_import_v1" in import_schemas()  # notifications imports it
+    assert "imports_invoice_import_v1" in import_schemas()  # invoices imports it
 
 
 def test_generated_code_enforces_formats_without_compiling() -> None:

@@ -108,8 +108,8 @@ def test_the_catalog_lists_every_declared_consumer() -> None:
         for event_type in subscription.events:
             assert subscription.service in consumed_by[event_type]
     # the realtime pushes that were missing from the catalog before the declaration was one
-    assert consumed_by["ecommerce.orders.OrderPlaced.v1"] == ["notifications", "products"]
-    assert consumed_by["ecommerce.orders.OrderCancelled.v1"] == ["notifications", "products"]
+    assert consumed_by["ecommerce.orders.OrderPlaced.v1"] == ["products", "realtime"]
+    assert consumed_by["ecommerce.orders.OrderCancelled.v1"] == ["products", "realtime"]
 
 
 def test_the_declaration_passes_its_checks() -> None:

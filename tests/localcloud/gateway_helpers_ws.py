@@ -32,7 +32,7 @@ ROUTES = {
 
 
 def authorizer(event: dict[str, Any], _context: Any) -> dict[str, Any]:
-    """A REQUEST authorizer written the way the notifications service would."""
+    """A REQUEST authorizer written the way the realtime service would."""
     request = APIGatewayAuthorizerRequestEvent(event)
     token = request.query_string_parameters.get("token")
     if token == "raise":

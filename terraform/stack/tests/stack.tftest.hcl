@@ -42,14 +42,15 @@ run "no_function_may_use_a_wildcard_action" {
         module.notifications_email.execution_policy, module.websocket_authorizer.execution_policy,
         module.websocket_connections.execution_policy, module.websocket_push.execution_policy,
         module.invoice_import_processor.execution_policy, module.invoice_import_sweeper.execution_policy,
+        module.invoice_import_requests.execution_policy, module.websocket_session_sweeper.execution_policy,
         module.identity_post_confirmation.execution_policy, aws_iam_role_policy.identity_post_confirmation_pool.policy,
         ] : [
         for statement in jsondecode(policy).Statement : [
           for action in flatten([statement.Action]) : !strcontains(action, "*")
         ]
       ]
-    ])) && length(output.function_names) == 17
-    error_message = "An execution policy uses a wildcard action (all 17 functions are checked)."
+    ])) && length(output.function_names) == 19
+    error_message = "An execution policy uses a wildcard action (all 19 functions are checked)."
   }
 
   assert {
@@ -63,6 +64,7 @@ run "no_function_may_use_a_wildcard_action" {
         module.notifications_email.execution_policy, module.websocket_authorizer.execution_policy,
         module.websocket_connections.execution_policy, module.websocket_push.execution_policy,
         module.invoice_import_processor.execution_policy, module.invoice_import_sweeper.execution_policy,
+        module.invoice_import_requests.execution_policy, module.websocket_session_sweeper.execution_policy,
         module.identity_post_confirmation.execution_policy, aws_iam_role_policy.identity_post_confirmation_pool.policy,
         ] : [
         for statement in jsondecode(policy).Statement :
@@ -83,6 +85,7 @@ run "no_function_may_use_a_wildcard_action" {
         module.notifications_email.execution_policy, module.websocket_authorizer.execution_policy,
         module.websocket_connections.execution_policy, module.websocket_push.execution_policy,
         module.invoice_import_processor.execution_policy, module.invoice_import_sweeper.execution_policy,
+        module.invoice_import_requests.execution_policy, module.websocket_session_sweeper.execution_policy,
         module.identity_post_confirmation.execution_policy, aws_iam_role_policy.identity_post_confirmation_pool.policy,
         ] : [
         for statement in jsondecode(policy).Statement : [
@@ -169,7 +172,7 @@ run "outputs_follow_the_naming_conventions" {
   assert {
     condition = alltrue([
       for role, name in output.function_names : name == "shop-test-${role}"
-    ]) && length(output.function_names) == 17
+    ]) && length(output.function_names) == 19
     error_message = "Function names must be <name_prefix>-<role> (docs/conventions.md)."
   }
 
@@ -283,8 +286,8 @@ run "dashboard_shows_every_function_and_dead_letter_queue" {
   command = apply
 
   assert {
-    condition     = length(jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets) == 4 * 8 + 7
-    error_message = "The dashboard has four service rows of eight widgets (title, three front-door, four operations) and identity's of seven (no queues)."
+    condition     = length(jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets) == 4 * 8 + 5 + 7
+    error_message = "The dashboard has four service rows of eight widgets (title, three front-door, four operations), e-mail's of five (no front door) and identity's of seven (no queues)."
   }
 
   assert {
@@ -300,9 +303,9 @@ run "dashboard_shows_every_function_and_dead_letter_queue" {
         module.products_stock_consumer.queues["order_events"].dlq_name, module.products_publisher.dlq_name,
         module.orders_projection_consumer.queues["product_events"].dlq_name, module.orders_stock_consumer.queues["stock_results"].dlq_name,
         module.orders_publisher.dlq_name, module.invoices_generator.queues["order_confirmed"].dlq_name,
-        module.invoices_publisher.dlq_name, module.notifications_email_queue.dlq_name,
-        module.notifications_email_invoices_queue.dlq_name, module.websocket_push_orders_queue.dlq_name,
-        module.websocket_push_invoices_queue.dlq_name, module.invoice_imports_dlq.name,
+        module.invoices_publisher.dlq_name, module.notifications_email.queues["order_events"].dlq_name,
+        module.notifications_email.queues["invoice_events"].dlq_name, module.websocket_push.queues["order_events"].dlq_name,
+        module.websocket_push.queues["invoice_events"].dlq_name, module.invoice_imports_dlq.name,
       ] : strcontains(aws_cloudwatch_dashboard.this.dashboard_body, "\"${name}\"")
     ])
     error_message = "Every dead-letter queue (all 12, as in dead_letter_queue_urls) is on the dashboard."
@@ -414,9 +417,10 @@ run "deploys_at_the_default_account_concurrency" {
         module.orders_projection_consumer, module.orders_stock_consumer, module.invoices_api,
         module.invoices_generator, module.notifications_email, module.websocket_authorizer,
         module.websocket_connections, module.websocket_push, module.invoice_import_processor,
-        module.invoice_import_sweeper, module.identity_post_confirmation,
+        module.invoice_import_sweeper, module.invoice_import_requests, module.websocket_session_sweeper,
+        module.identity_post_confirmation,
       ] : function.reserved_concurrent_executions == -1
-    ]) && length(output.function_names) == 17
+    ]) && length(output.function_names) == 19
     error_message = "A function reserves concurrency: the stack would not deploy on a fresh account (quota 10)."
   }
 }
@@ -469,5 +473,36 @@ run "rest_api_has_per_client_limits_by_default" {
   assert {
     condition     = slice(module.rest_api_waf[0].rule_names, 0, 2) == ["RateLimitPerIp", "RateLimitPerCaller"]
     error_message = "The per-client rate limits are the first rules."
+  }
+}
+
+run "invoice_import_belongs_to_invoices_and_its_statuses_travel_as_events" {
+  command = apply
+
+  # (The mocked provider gives every table one ARN: the statements are told apart by what
+  # they allow.)
+  assert {
+    condition = alltrue([
+      for function in [module.invoice_import_requests, module.invoice_import_processor, module.invoice_import_sweeper] :
+      !strcontains(function.execution_policy, "execute-api:ManageConnections")
+    ])
+    error_message = "The invoice import functions push nothing themselves (realtime does, from the events)."
+  }
+
+  assert {
+    condition = alltrue([
+      for function in [module.websocket_authorizer, module.websocket_connections, module.websocket_push, module.websocket_session_sweeper] :
+      !strcontains(function.execution_policy, "s3:") && !strcontains(function.execution_policy, "cognito-idp:")
+    ])
+    error_message = "Realtime's functions neither sign import uploads nor re-check admin groups (the invoices function does)."
+  }
+
+  assert {
+    condition = alltrue([
+      contains(local.subscriptions.realtime["push-invoices"].events, "ecommerce.invoices.InvoiceImportStatusChanged.v1"),
+      !contains(local.subscriptions.notifications["email-invoices"].events, "ecommerce.invoices.InvoiceImportStatusChanged.v1"),
+      module.websocket_push.queues["invoice_events"].queue_name == "${var.name_prefix}-realtime-push-invoices",
+    ])
+    error_message = "Realtime's invoices queue receives the import statuses (and e-mail does not)."
   }
 }

@@ -9,10 +9,10 @@ from typing import Any
 import boto3
 import pytest
 
-from notifications import ws_connections
-from notifications.connections import ConnectionStore
+from realtime import routes
+from realtime.connections import ConnectionStore
 from tests.unit.helpers import lambda_context
-from tests.unit.notifications.ws_fixtures import (  # noqa: F401 (fixture)
+from tests.unit.realtime.fixtures import (  # noqa: F401 (fixture)
     CONNECTIONS_TABLE,
     FakeManagementApi,
     realtime,
@@ -23,7 +23,7 @@ USER = "4b1e6a52-3f5b-4c61-9d0a-8f1e2d3c4b5a"
 
 
 def call(event: dict[str, Any]) -> dict[str, Any]:
-    return dict(ws_connections.handler(event, lambda_context()))
+    return dict(routes.handler(event, lambda_context()))
 
 
 def reply(event: dict[str, Any]) -> dict[str, Any]:
@@ -87,13 +87,6 @@ def test_unknown_actions_get_an_error_message(
 ) -> None:
     answer = reply(ws_event("$default", "conn-1", user_id=USER, body=body))
     assert answer == {"type": "error", "message": message}
-
-
-def test_a_customer_cannot_open_an_import(realtime: FakeManagementApi) -> None:  # noqa: F811, ARG001
-    answer = reply(
-        ws_event("getImportUrl", "conn-1", user_id=USER, body={"action": "getImportUrl"})
-    )
-    assert answer == {"type": "error", "message": "forbidden: invoice import is for admins"}
 
 
 def test_a_message_nested_too_deeply_gets_an_error_message(

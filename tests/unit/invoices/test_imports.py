@@ -1,4 +1,6 @@
-"""Invoice import over WebSocket: URL, upload processing (valid / invalid), cancel, timeout."""
+"""Invoice import over WebSocket: URL, upload processing (valid / invalid), cancel, timeout.
+Statuses reach the admin's connection as they do deployed: announced by the invoices
+table's stream and pushed by realtime (``import_fixtures.Pushes``)."""
 
 from __future__ import annotations
 
@@ -12,17 +14,17 @@ from urllib.parse import quote_plus
 import boto3
 import pytest
 
-from notifications import ws_connections, ws_import_processor, ws_import_sweeper
-from notifications.invoice_import import imported_invoice_id
+from invoices import import_processor, import_requests, import_sweeper
+from invoices.import_files import imported_invoice_id
 from tests.unit.helpers import lambda_context, sqs_record
-from tests.unit.notifications.ws_fixtures import (  # noqa: F401 (fixture)
-    CONNECTIONS_TABLE,
+from tests.unit.invoices.import_fixtures import (  # noqa: F401 (fixture)
     IMPORTS_BUCKET,
     INVOICES_TABLE,
-    FakeManagementApi,
+    Pushes,
+    pushes,
     realtime,
-    ws_event,
 )
+from tests.unit.realtime.fixtures import ws_event
 
 ADMIN = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
 EXAMPLES = Path(__file__).resolve().parents[3] / "schemas" / "imports" / "examples" / "v1"
@@ -30,16 +32,20 @@ VALID = json.loads((EXAMPLES / "valid" / "two-lines.json").read_text())
 
 
 @pytest.fixture(autouse=True)
-def admin_in_cognito(realtime: FakeManagementApi) -> None:  # noqa: F811
-    realtime.add_user(ADMIN, "admin")
+def admin_in_cognito(pushes: Pushes) -> None:  # noqa: F811
+    pushes.add_user(ADMIN, "admin")
 
 
-def send(action: str, connection_id: str = "admin-conn", **body: Any) -> dict[str, Any]:
+def answer_to(action: str, connection_id: str = "admin-conn", **body: Any) -> dict[str, Any]:
+    """The route's proxy response (its ``body`` is the reply, when there is one)."""
     event = ws_event(
         action, connection_id, user_id=ADMIN, groups="admin", body={"action": action, **body}
     )
-    response = ws_connections.handler(event, lambda_context())
-    return dict(json.loads(response["body"]))
+    return dict(import_requests.handler(event, lambda_context()))
+
+
+def send(action: str, connection_id: str = "admin-conn", **body: Any) -> dict[str, Any]:
+    return dict(json.loads(answer_to(action, connection_id, **body)["body"]))
 
 
 def upload(transaction_id: str, document: Any) -> dict[str, Any]:
@@ -62,22 +68,22 @@ def upload(transaction_id: str, document: Any) -> dict[str, Any]:
         ]
     }
     batch = {"Records": [sqs_record(json.dumps(notification))]}
-    return dict(ws_import_processor.handler(batch, lambda_context()))
+    return dict(import_processor.handler(batch, lambda_context()))
 
 
-def statuses(api: FakeManagementApi, connection_id: str = "admin-conn") -> list[str]:
+def statuses(api: Pushes, connection_id: str = "admin-conn") -> list[str]:
     return [message["status"] for message in api.posted.get(connection_id, [])]
 
 
 def transaction_item(transaction_id: str) -> dict[str, Any]:
     return boto3.client("dynamodb").get_item(
-        TableName=CONNECTIONS_TABLE,
+        TableName=INVOICES_TABLE,
         Key={"pk": {"S": f"IMPORT#{transaction_id}"}, "sk": {"S": "IMPORT"}},
     )["Item"]
 
 
 def test_get_import_url_presigns_a_post_and_opens_a_pending_transaction(
-    realtime: FakeManagementApi,  # noqa: F811, ARG001
+    pushes: Pushes,  # noqa: F811, ARG001
 ) -> None:
     answer = send("getImportUrl")
 
@@ -104,15 +110,15 @@ def test_get_import_url_presigns_a_post_and_opens_a_pending_transaction(
 
 
 def test_a_valid_file_is_received_then_processed_and_stored(
-    realtime: FakeManagementApi,  # noqa: F811
+    pushes: Pushes,  # noqa: F811
 ) -> None:
     transaction_id = send("getImportUrl")["transactionId"]
 
     assert upload(transaction_id, VALID) == {"batchItemFailures": []}
 
-    assert statuses(realtime) == ["received", "processed"]
+    assert statuses(pushes) == ["received", "processed"]
     invoice_id = imported_invoice_id(transaction_id)
-    assert realtime.posted["admin-conn"][1]["invoiceId"] == invoice_id
+    assert pushes.posted["admin-conn"][1]["invoiceId"] == invoice_id
     stored = boto3.client("dynamodb").get_item(
         TableName=INVOICES_TABLE, Key={"pk": {"S": f"INVOICE#{invoice_id}"}, "sk": {"S": "IMPORT"}}
     )["Item"]
@@ -121,11 +127,11 @@ def test_a_valid_file_is_received_then_processed_and_stored(
     assert transaction_item(transaction_id)["status"] == {"S": "processed"}
 
 
-def test_a_redelivered_upload_changes_nothing(realtime: FakeManagementApi) -> None:  # noqa: F811
+def test_a_redelivered_upload_changes_nothing(pushes: Pushes) -> None:  # noqa: F811
     transaction_id = send("getImportUrl")["transactionId"]
     upload(transaction_id, VALID)
     upload(transaction_id, VALID)
-    assert statuses(realtime) == ["received", "processed"]
+    assert statuses(pushes) == ["received", "processed"]
 
 
 @pytest.mark.parametrize(
@@ -144,7 +150,7 @@ def test_a_redelivered_upload_changes_nothing(realtime: FakeManagementApi) -> No
     ids=["quantity", "missing", "total", "not-json", "nested-too-deeply"],
 )
 def test_an_invalid_file_is_reported_with_its_field_paths(
-    realtime: FakeManagementApi,  # noqa: F811
+    pushes: Pushes,  # noqa: F811
     document: Any,
     field: str,
     rule: str,
@@ -153,14 +159,14 @@ def test_an_invalid_file_is_reported_with_its_field_paths(
 
     upload(transaction_id, document)
 
-    assert statuses(realtime) == ["received", "invalid"]
-    reasons = realtime.posted["admin-conn"][1]["reasons"]
+    assert statuses(pushes) == ["received", "invalid"]
+    reasons = pushes.posted["admin-conn"][1]["reasons"]
     assert (reasons[0]["field"], reasons[0]["rule"]) == (field, rule)
     assert transaction_item(transaction_id)["status"] == {"S": "invalid"}
 
 
 def test_an_object_over_the_limit_is_invalid_from_the_event_size_without_being_read(
-    realtime: FakeManagementApi,  # noqa: F811
+    pushes: Pushes,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     transaction_id = send("getImportUrl")["transactionId"]
@@ -173,7 +179,7 @@ def test_an_object_over_the_limit_is_invalid_from_the_event_size_without_being_r
             reads.append(kwargs["Key"])
             raise AssertionError("an oversized object must not be read")
 
-    monkeypatch.setattr(ws_import_processor.aws, "s3", NoReads)
+    monkeypatch.setattr(import_processor.aws, "s3", NoReads)
     too_large = {
         "Records": [
             {
@@ -188,50 +194,53 @@ def test_an_object_over_the_limit_is_invalid_from_the_event_size_without_being_r
         ]
     }
 
-    result = ws_import_processor.handler(
+    result = import_processor.handler(
         {"Records": [sqs_record(json.dumps(too_large))]}, lambda_context()
     )
 
     assert result == {"batchItemFailures": []}
     assert reads == []
-    assert statuses(realtime) == ["received", "invalid"]
-    reason = realtime.posted["admin-conn"][1]["reasons"][0]
+    assert statuses(pushes) == ["received", "invalid"]
+    reason = pushes.posted["admin-conn"][1]["reasons"][0]
     assert (reason["field"], reason["rule"]) == ("", "maxSize")
     assert "536870912 bytes" in reason["message"]
     assert "limit" in reason["message"]
     assert transaction_item(transaction_id)["status"] == {"S": "invalid"}
 
 
-def test_an_invoice_number_is_imported_once(realtime: FakeManagementApi) -> None:  # noqa: F811
+def test_an_invoice_number_is_imported_once(pushes: Pushes) -> None:  # noqa: F811
     upload(send("getImportUrl")["transactionId"], VALID)
     upload(send("getImportUrl")["transactionId"], VALID)
-    assert statuses(realtime) == ["received", "processed", "received", "invalid"]
-    assert realtime.posted["admin-conn"][3]["reasons"][0]["rule"] == "unique"
+    assert statuses(pushes) == ["received", "processed", "received", "invalid"]
+    assert pushes.posted["admin-conn"][3]["reasons"][0]["rule"] == "unique"
 
 
-def test_cancel_then_a_late_upload_is_ignored(realtime: FakeManagementApi) -> None:  # noqa: F811
+def test_cancel_then_a_late_upload_is_ignored(pushes: Pushes) -> None:  # noqa: F811
     transaction_id = send("getImportUrl")["transactionId"]
 
-    answer = send("cancelImport", transactionId=transaction_id)
-    assert answer == {
-        "type": "import.status",
-        "transactionId": transaction_id,
-        "status": "cancelled",
-    }
+    # No direct reply: the cancel is announced and pushed like every status change.
+    assert answer_to("cancelImport", transactionId=transaction_id) == {"statusCode": 200}
+    assert pushes.posted["admin-conn"] == [
+        {
+            "type": "import.status",
+            "transactionId": transaction_id,
+            "status": "cancelled",
+        }
+    ]
     upload(transaction_id, VALID)
 
-    assert statuses(realtime) == ["cancelled"]
-    assert "ignored" in realtime.posted["admin-conn"][0]["reasons"][0]["message"]
+    assert statuses(pushes) == ["cancelled", "cancelled"]
+    assert "ignored" in pushes.posted["admin-conn"][1]["reasons"][0]["message"]
     assert transaction_item(transaction_id)["status"] == {"S": "cancelled"}
     assert send("cancelImport", transactionId=transaction_id)["type"] == "error"
 
 
 def test_only_the_admin_who_opened_an_import_can_cancel_it(
-    realtime: FakeManagementApi,  # noqa: F811
+    pushes: Pushes,  # noqa: F811
 ) -> None:
     transaction_id = send("getImportUrl")["transactionId"]
     other_admin = str(uuid.uuid4())
-    realtime.add_user(other_admin, "admin")
+    pushes.add_user(other_admin, "admin")
     event = ws_event(
         "cancelImport",
         "other",
@@ -239,12 +248,12 @@ def test_only_the_admin_who_opened_an_import_can_cancel_it(
         groups="admin",
         body={"action": "cancelImport", "transactionId": transaction_id},
     )
-    answer = json.loads(ws_connections.handler(event, lambda_context())["body"])
+    answer = json.loads(import_requests.handler(event, lambda_context())["body"])
     assert answer == {"type": "error", "message": f"no import {transaction_id}"}
 
 
 def test_an_import_without_upload_times_out(
-    realtime: FakeManagementApi,  # noqa: F811
+    pushes: Pushes,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("IMPORT_TIMEOUT_SECONDS", "0")
@@ -252,30 +261,27 @@ def test_an_import_without_upload_times_out(
     monkeypatch.setenv("IMPORT_TIMEOUT_SECONDS", "600")
     still_open = send("getImportUrl")["transactionId"]
 
-    result = ws_import_sweeper.handler({"source": "aws.events"}, lambda_context())
+    result = import_sweeper.handler({"source": "aws.events"}, lambda_context())
 
-    assert result == {"timedOut": [overdue], "connectionsClosed": []}
-    assert realtime.posted["admin-conn"] == [
+    assert result == {"timedOut": [overdue]}
+    assert pushes.posted["admin-conn"] == [
         {"type": "import.status", "transactionId": overdue, "status": "timed_out"}
     ]
     assert transaction_item(still_open)["status"] == {"S": "pending"}
-    assert ws_import_sweeper.handler({}, lambda_context()) == {
-        "timedOut": [],
-        "connectionsClosed": [],
-    }
+    assert import_sweeper.handler({}, lambda_context()) == {"timedOut": []}
     upload(overdue, VALID)
-    assert statuses(realtime) == ["timed_out", "timed_out"]
+    assert statuses(pushes) == ["timed_out", "timed_out"]
 
 
-def test_s3_test_events_and_foreign_keys_are_skipped(realtime: FakeManagementApi) -> None:  # noqa: F811
+def test_s3_test_events_and_foreign_keys_are_skipped(pushes: Pushes) -> None:  # noqa: F811
     batch = {"Records": [sqs_record(json.dumps({"Event": "s3:TestEvent", "Bucket": "b"}))]}
-    assert ws_import_processor.handler(batch, lambda_context()) == {"batchItemFailures": []}
+    assert import_processor.handler(batch, lambda_context()) == {"batchItemFailures": []}
     assert upload(str(uuid.uuid4()), VALID) == {"batchItemFailures": []}
-    assert realtime.posted == {}
+    assert pushes.posted == {}
 
 
 def test_overlapping_sweeps_time_out_and_push_each_import_once(
-    realtime: FakeManagementApi,  # noqa: F811
+    pushes: Pushes,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The sweeper has no reserved concurrency (it would not deploy on a fresh account):
@@ -283,7 +289,7 @@ def test_overlapping_sweeps_time_out_and_push_each_import_once(
     # first one's read of the overdue imports and its moves: both saw the same imports.
     monkeypatch.setenv("IMPORT_TIMEOUT_SECONDS", "0")
     overdue = [send("getImportUrl")["transactionId"] for _ in range(3)]
-    store = ws_import_sweeper.imports()
+    store = import_sweeper.imports()
     original_overdue = store.overdue
     overlapping: list[list[str]] = []
     calls = []
@@ -292,14 +298,14 @@ def test_overlapping_sweeps_time_out_and_push_each_import_once(
         calls.append(limit)
         seen = list(original_overdue(limit))
         if len(calls) == 1:
-            overlapping.append(ws_import_sweeper.sweep())
+            overlapping.append(import_sweeper.sweep())
         return iter(seen)
 
     monkeypatch.setattr(store, "overdue", overdue_then_a_concurrent_sweep)
-    first = ws_import_sweeper.sweep()
+    first = import_sweeper.sweep()
 
     assert sorted(overlapping[0]) == sorted(overdue)
     assert first == []
-    assert statuses(realtime) == ["timed_out"] * 3
-    pushed = [message["transactionId"] for message in realtime.posted["admin-conn"]]
+    assert statuses(pushes) == ["timed_out"] * 3
+    pushed = [message["transactionId"] for message in pushes.posted["admin-conn"]]
     assert sorted(pushed) == sorted(overdue)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from notifications.invoice_import import check
+from invoices.import_files import check
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = ROOT / "schemas" / "imports" / "examples" / "v1"

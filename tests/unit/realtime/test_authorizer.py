@@ -11,10 +11,10 @@ from typing import Any
 import boto3
 import pytest
 
-from notifications import ws_authorizer
-from notifications.tokens import CognitoIdTokenVerifier, InvalidToken
+from realtime import authorizer
+from realtime.tokens import CognitoIdTokenVerifier, InvalidToken
 from tests.unit.helpers import REGION, lambda_context
-from tests.unit.notifications.ws_fixtures import moto_jwks, reset_caches
+from tests.unit.realtime.fixtures import moto_jwks, reset_caches
 
 PASSWORD = "Passw0rd!Passw0rd"
 METHOD_ARN = "arn:aws:execute-api:us-east-1:123456789012:abc123/prod/$connect"
@@ -59,7 +59,7 @@ def pool(mocked_aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str
     monkeypatch.setenv("USER_POOL_CLIENT_ID", client_id)
     reset_caches()
     verifier = CognitoIdTokenVerifier.for_user_pool(REGION, pool_id, client_id, fetch=moto_jwks)
-    monkeypatch.setattr(ws_authorizer, "verifier", lambda: verifier)
+    monkeypatch.setattr(authorizer, "verifier", lambda: verifier)
     yield {
         "pool_id": pool_id,
         "client_id": client_id,
@@ -86,7 +86,7 @@ def claims_of(token: str) -> dict[str, Any]:
 
 
 def test_a_valid_token_is_allowed_with_the_user_in_the_context(pool: dict[str, Any]) -> None:
-    response = ws_authorizer.handler(request(pool["admin_token"]), lambda_context())
+    response = authorizer.handler(request(pool["admin_token"]), lambda_context())
 
     sub = claims_of(pool["admin_token"])["sub"]
     assert response["principalId"] == sub
@@ -106,7 +106,7 @@ def test_missing_or_malformed_tokens_are_unauthorized(
     token: str | None,
 ) -> None:
     with pytest.raises(Exception, match=r"^Unauthorized$"):
-        ws_authorizer.handler(request(token), lambda_context())
+        authorizer.handler(request(token), lambda_context())
 
 
 def test_an_expired_token_is_refused(pool: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -117,16 +117,16 @@ def test_an_expired_token_is_refused(pool: dict[str, Any], monkeypatch: pytest.M
     later._clock = lambda: expiry + 1  # type: ignore[method-assign]
     with pytest.raises(InvalidToken, match="expired"):
         later.verify(pool["token"])
-    monkeypatch.setattr(ws_authorizer, "verifier", lambda: later)
+    monkeypatch.setattr(authorizer, "verifier", lambda: later)
     with pytest.raises(Exception, match=r"^Unauthorized$"):
-        ws_authorizer.handler(request(pool["token"]), lambda_context())
+        authorizer.handler(request(pool["token"]), lambda_context())
 
 
 def test_a_token_of_another_app_client_is_refused(pool: dict[str, Any]) -> None:
     with pytest.raises(InvalidToken, match="audience"):
         pool["verifier"].verify(pool["other_client_token"])
     with pytest.raises(Exception, match=r"^Unauthorized$"):
-        ws_authorizer.handler(request(pool["other_client_token"]), lambda_context())
+        authorizer.handler(request(pool["other_client_token"]), lambda_context())
 
 
 def test_a_tampered_token_is_refused(pool: dict[str, Any]) -> None:
@@ -168,9 +168,9 @@ def test_the_jwks_is_fetched_once_per_container(pool: dict[str, Any]) -> None:
 def test_the_jwks_url_points_at_the_emulator_locally(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("JWKS_URL", raising=False)
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:5000")
-    assert ws_authorizer.jwks_url("pool") == "http://127.0.0.1:5000/pool/.well-known/jwks.json"
+    assert authorizer.jwks_url("pool") == "http://127.0.0.1:5000/pool/.well-known/jwks.json"
     monkeypatch.delenv("AWS_ENDPOINT_URL")
-    assert ws_authorizer.jwks_url("pool") is None
+    assert authorizer.jwks_url("pool") is None
 
 
 @pytest.mark.parametrize("part", [0, 1])
@@ -182,4 +182,4 @@ def test_a_token_nested_too_deeply_is_unauthorized(
     parts = ["eyJhbGciOiJSUzI1NiJ9", "e30", "c2ln"]
     parts[part] = deep
     with pytest.raises(Exception, match=r"^Unauthorized$"):
-        ws_authorizer.handler(request(".".join(parts)), lambda_context())
+        authorizer.handler(request(".".join(parts)), lambda_context())

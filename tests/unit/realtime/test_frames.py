@@ -1,4 +1,6 @@
-"""The messages the WebSocket API sends match their documented schemas (schemas/websocket)."""
+"""The messages the WebSocket API sends match their documented schemas (schemas/websocket):
+realtime's pushes and replies, and the invoice import's direct replies (the invoices
+service's ``invoices.import_requests``, answering on the same API)."""
 
 from __future__ import annotations
 
@@ -11,12 +13,15 @@ import fastjsonschema
 import pytest
 from contracts.layout import CUSTOM_FORMATS
 
-from notifications import ws_messages
+from invoices import import_requests
+from realtime import frames
 from shared.contracts import validate_event
 from shared.events.envelope import build_event
 from tests.unit.notifications.conftest import invoice_generated
 
-SCHEMAS = Path(__file__).resolve().parents[3] / "schemas" / "websocket"
+ROOT = Path(__file__).resolve().parents[3]
+SCHEMAS = ROOT / "schemas" / "websocket"
+IMPORT_EXAMPLES = ROOT / "schemas/events/invoices/InvoiceImportStatusChanged/examples/v1.0/valid"
 
 
 def validator(name: str) -> Any:
@@ -51,27 +56,27 @@ def order_rejected(**named: str) -> dict[str, Any]:
 @pytest.mark.parametrize("named", [{}, {"productName": "Blue mug"}])
 def test_an_order_push_matches_its_schema(named: dict[str, str]) -> None:
     event = validate_event(order_rejected(**named))
-    push = ws_messages.push_for(event)
+    push = frames.push_for(event)
     assert push is not None
-    validator("order-status.v1.json")(push[1])
-    assert push[1]["status"] == "REJECTED"
-    assert push[1]["reasons"] == event["data"]["reasons"]
+    validator("order-status.v1.json")(push.message)
+    assert push.message["status"] == "REJECTED"
+    assert push.message["reasons"] == event["data"]["reasons"]
 
 
 def test_an_invoice_push_matches_its_schema() -> None:
-    push = ws_messages.push_for(invoice_generated())
+    push = frames.push_for(invoice_generated())
     assert push is not None
-    validator("invoice-generated.v1.json")(push[1])
+    validator("invoice-generated.v1.json")(push.message)
 
 
 @pytest.mark.parametrize(
     "message",
     [
-        ws_messages.import_status(str(uuid.uuid4()), "received"),
-        ws_messages.import_status(
+        frames.import_status(str(uuid.uuid4()), "received"),
+        frames.import_status(
             str(uuid.uuid4()), "invalid", reasons=[{"field": "a", "rule": "b", "message": "c"}]
         ),
-        ws_messages.import_status(str(uuid.uuid4()), "processed", invoice_id=str(uuid.uuid4())),
+        frames.import_status(str(uuid.uuid4()), "processed", invoice_id=str(uuid.uuid4())),
     ],
 )
 def test_import_statuses_match_their_schema(message: dict[str, Any]) -> None:
@@ -81,14 +86,15 @@ def test_import_statuses_match_their_schema(message: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     "message",
     [
-        ws_messages.import_url(
+        import_requests.import_url_frame(
             str(uuid.uuid4()),
             "https://b.s3.amazonaws.com/",
             {"key": "k", "Content-Type": "application/json", "policy": "e30="},
             "k",
             1,
         ),
-        ws_messages.error("unknown action 'x'"),
+        frames.error("unknown action 'x'"),
+        import_requests.error_frame("forbidden: invoice import is for admins"),
         {"type": "pong", "time": "2026-01-01T10:00:00+00:00", "id": 3},
         {"type": "subscribed", "connectionId": "c", "userId": "u"},
     ],
@@ -102,3 +108,22 @@ def test_a_wrong_status_is_caught_by_the_schema() -> None:
         validator("import-status.v1.json")(
             {"type": "import.status", "transactionId": str(uuid.uuid4()), "status": "done"}
         )
+
+
+@pytest.mark.parametrize("example", sorted(IMPORT_EXAMPLES.glob("*.json")), ids=lambda p: p.stem)
+def test_an_import_status_event_is_pushed_to_the_asking_connection_only(example: Path) -> None:
+    event = validate_event(json.loads(example.read_text()))
+    push = frames.push_for(event)
+    assert push is not None
+    assert push.connection_id == event["data"]["connectionId"]
+    assert push.user_id is None  # not every connection of the admin: the one that asked
+    validator("import-status.v1.json")(push.message)
+    expected = {
+        "type": "import.status",
+        "transactionId": event["data"]["transactionId"],
+        "status": event["data"]["status"],
+    }
+    for field in ("reasons", "invoiceId"):
+        if field in event["data"]:
+            expected[field] = event["data"][field]
+    assert push.message == expected

@@ -1,4 +1,4 @@
-"""The WebSocket API's routes (``notifications.ws_connections.handler``).
+"""The WebSocket API's connection routes (``realtime.routes.handler``).
 
 | route | does | replies |
 |---|---|---|
@@ -6,22 +6,20 @@
 | ``$disconnect`` | forgets it | - |
 | ``subscribe`` | renews the connection's two-hour lease | ``subscribed`` |
 | ``ping`` | - | ``pong`` |
-| ``getImportUrl`` | admins: opens an invoice import, presigns a POST (1 B-1 MB) | ``import.url`` |
-| ``cancelImport`` | admins: cancel their ``PENDING`` import | ``import.status`` |
 | ``$default`` | - | ``error`` ("unknown action ...") |
 
 Sessions end with their token: ``$connect`` stores the token's expiry (the authorizer's
 ``tokenExpiresAt``) on the connection item; a message arriving after it gets an ``error``
 frame "session expired" and the connection is closed (``@connections`` DELETE); idle
-connections are closed by the minute sweep (``ws_import_sweeper``). Admin actions
-(``getImportUrl``, ``cancelImport``) re-check that the user is still in ``admin``
-(Cognito ``AdminListGroupsForUser``, cached per container for ``GROUPS_CACHE_SECONDS``).
+connections are closed by the minute sweep (``realtime.session_sweeper``). The invoice
+import actions (``getImportUrl``, ``cancelImport``) are routes of the same API integrated
+with the invoices service's function (``invoices.import_requests``).
 
 Replies are the route's response body (the routes are two-way). Errors a client can fix
-(not an admin, bad JSON, unknown transaction) are ``{"type": "error", "message": ...}``.
+(bad JSON, unknown action) are ``{"type": "error", "message": ...}``.
 
-Environment: ``CONNECTIONS_TABLE_NAME``, ``IMPORTS_BUCKET_NAME``, ``USER_POOL_ID``,
-``IMPORT_TIMEOUT_SECONDS`` (default 300: how long an upload may take to arrive).
+Environment: ``CONNECTIONS_TABLE_NAME``, ``CONNECTIONS_ENDPOINT_URL`` (see
+``realtime.pusher``).
 """
 
 from __future__ import annotations
@@ -34,10 +32,9 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from notifications import invoice_import, ws_messages
-from notifications.connections import Connection, ConnectionStore
-from notifications.imports import ImportStatus, ImportStore
-from notifications.pusher import management_client
+from realtime import frames
+from realtime.connections import Connection, ConnectionStore
+from realtime.pusher import management_client
 from shared import aws
 from shared.auth import parse_groups
 from shared.json_text import parse_json
@@ -47,15 +44,7 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
 TABLE_ENV = "CONNECTIONS_TABLE_NAME"
-BUCKET_ENV = "IMPORTS_BUCKET_NAME"
-UPLOAD_CONTENT_TYPE = "application/json"
-TIMEOUT_ENV = "IMPORT_TIMEOUT_SECONDS"
-DEFAULT_IMPORT_TIMEOUT_S = 300
-USER_POOL_ENV = "USER_POOL_ID"
-GROUPS_CACHE_S = 30
 SESSION_EXPIRED = "session expired"
-ADMIN_GROUP = "admin"
-_groups_cache: dict[str, tuple[float, frozenset[str]]] = {}
 
 Reply = dict[str, Any] | None
 
@@ -67,42 +56,6 @@ class ClientError(Exception):
 @cache
 def connections() -> ConnectionStore:
     return ConnectionStore(os.environ[TABLE_ENV], aws.dynamodb())
-
-
-@cache
-def imports() -> ImportStore:
-    return ImportStore(os.environ[TABLE_ENV], aws.dynamodb())
-
-
-@cache
-def presigner() -> Any:
-    """An S3 client signing with SigV4 (required for SSE-KMS objects)."""
-    import boto3
-    from botocore.config import Config
-
-    return boto3.client("s3", config=Config(signature_version="s3v4"))
-
-
-def presigned_upload(key: str, expires_in: int) -> dict[str, Any]:
-    """A presigned POST (form upload) whose policy S3 enforces before storing anything:
-    this exact key, ``application/json``, and 1 byte to ``MAX_FILE_BYTES``."""
-    return dict(
-        presigner().generate_presigned_post(
-            Bucket=os.environ[BUCKET_ENV],
-            Key=key,
-            Fields={"Content-Type": UPLOAD_CONTENT_TYPE},
-            Conditions=[
-                {"key": key},
-                {"Content-Type": UPLOAD_CONTENT_TYPE},
-                ["content-length-range", 1, invoice_import.MAX_FILE_BYTES],
-            ],
-            ExpiresIn=expires_in,
-        )
-    )
-
-
-def import_timeout_s() -> int:
-    return int(os.environ.get(TIMEOUT_ENV) or DEFAULT_IMPORT_TIMEOUT_S)
 
 
 def caller(event: dict[str, Any]) -> Connection:
@@ -137,7 +90,7 @@ def session_expired(event: dict[str, Any]) -> bool:
 def end_session(connection_id: str) -> None:
     """Tells the client its session expired, then closes the connection."""
     client = management_client()
-    frame = json.dumps(ws_messages.error(SESSION_EXPIRED), separators=(",", ":")).encode()
+    frame = json.dumps(frames.error(SESSION_EXPIRED), separators=(",", ":")).encode()
     try:
         client.post_to_connection(ConnectionId=connection_id, Data=frame)
     except Exception as error:
@@ -192,64 +145,6 @@ def on_ping(event: dict[str, Any]) -> Reply:
     return reply
 
 
-@cache
-def cognito() -> Any:
-    return aws.client("cognito-idp")
-
-
-def current_groups(username: str) -> frozenset[str]:
-    """The user's Cognito groups now (cached per container for ``GROUPS_CACHE_S``)."""
-    now = time.monotonic()
-    cached = _groups_cache.get(username)
-    if cached is not None and now - cached[0] < GROUPS_CACHE_S:
-        return cached[1]
-    paginator = cognito().get_paginator("admin_list_groups_for_user")
-    pages = paginator.paginate(UserPoolId=os.environ[USER_POOL_ENV], Username=username)
-    groups = frozenset(group["GroupName"] for page in pages for group in page.get("Groups", []))
-    _groups_cache[username] = (now, groups)
-    return groups
-
-
-def _require_admin(connection: Connection) -> None:
-    if not connection.is_admin or ADMIN_GROUP not in current_groups(connection.username):
-        raise ClientError("forbidden: invoice import is for admins")
-
-
-def on_get_import_url(event: dict[str, Any]) -> Reply:
-    connection = caller(event)
-    _require_admin(connection)
-    timeout = import_timeout_s()
-    transaction = imports().open(connection.connection_id, connection.user_id, timeout)
-    post = presigned_upload(transaction.object_key, max(1, timeout))
-    logger.info("Import opened", transaction_id=transaction.transaction_id)
-    metrics.add_metric(name="InvoiceImportsOpened", unit="Count", value=1)
-    return ws_messages.import_url(
-        transaction.transaction_id,
-        post["url"],
-        post["fields"],
-        transaction.object_key,
-        transaction.deadline,
-    )
-
-
-def on_cancel_import(event: dict[str, Any]) -> Reply:
-    connection = caller(event)
-    _require_admin(connection)
-    transaction_id = body_of(event).get("transactionId")
-    if not isinstance(transaction_id, str) or not transaction_id:
-        raise ClientError("cancelImport needs a transactionId")
-    current = imports().get(transaction_id)
-    if current is None or current.admin_id != connection.user_id:
-        raise ClientError(f"no import {transaction_id}")
-    cancelled = imports().move(transaction_id, ImportStatus.CANCELLED)
-    if cancelled is None:
-        latest = imports().get(transaction_id)
-        status = latest.status.value if latest else "unknown"
-        raise ClientError(f"import {transaction_id} is {status}: it cannot be cancelled")
-    logger.info("Import cancelled", transaction_id=transaction_id)
-    return ws_messages.import_status(transaction_id, ImportStatus.CANCELLED.value)
-
-
 def on_unknown(event: dict[str, Any]) -> Reply:
     try:
         action = body_of(event).get("action")
@@ -263,8 +158,6 @@ ROUTES: dict[str, Callable[[dict[str, Any]], Reply]] = {
     "$disconnect": on_disconnect,
     "subscribe": on_subscribe,
     "ping": on_ping,
-    "getImportUrl": on_get_import_url,
-    "cancelImport": on_cancel_import,
     "$default": on_unknown,
 }
 
@@ -280,7 +173,7 @@ def route(event: dict[str, Any]) -> dict[str, Any]:
     except ClientError as refused:
         if route_key == "$connect":
             return {"statusCode": 401, "body": str(refused)}
-        reply = ws_messages.error(str(refused))
+        reply = frames.error(str(refused))
     response: dict[str, Any] = {"statusCode": 200}
     if reply is not None:
         response["body"] = json.dumps(reply, separators=(",", ":"))

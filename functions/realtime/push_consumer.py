@@ -1,15 +1,17 @@
-"""Pushes order and invoice events to the customer's open WebSocket connections
-(``notifications.ws_push_consumer.handler``, SQS).
+"""Pushes order, invoice and invoice import events to the WebSocket connections they
+concern (``realtime.push_consumer.handler``, SQS).
 
-Subscribed to ``OrderPlaced``, ``OrderConfirmed``, ``OrderRejected``, ``OrderCancelled``
-(orders topic) and ``InvoiceGenerated`` (invoices topic). Each event becomes one message
-(``notifications.ws_messages``) posted to every connection of ``data.customerId`` at
-once; nobody else receives it. Each event is pushed once per consumer
+Subscribed (``schemas/consumers.json``) to ``OrderPlaced``, ``OrderConfirmed``,
+``OrderRejected``, ``OrderCancelled`` (orders topic), ``InvoiceGenerated`` and
+``InvoiceImportStatusChanged`` (invoices topic). Each event becomes one message
+(``realtime.frames``): an order's or invoice's is posted to every connection of
+``data.customerId`` at once, an import's to the connection that asked for the import
+(``data.connectionId``); nobody else receives it. Each event is pushed once per consumer
 (``DynamoDBDeduplicator``, marker ``pk=EVENT#<id>, sk=push``); a customer without open
 connections simply misses the push (the REST API has the state).
 
 Environment: ``CONNECTIONS_TABLE_NAME``, ``CONNECTIONS_ENDPOINT_URL`` (see
-``notifications.pusher``), ``DEAD_LETTER_QUEUES`` (see ``shared.events.consumer``).
+``realtime.pusher``), ``DEAD_LETTER_QUEUES`` (see ``shared.events.consumer``).
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ import os
 from datetime import UTC, datetime
 from functools import cache
 
-from notifications.connections import ConnectionStore
-from notifications.pusher import Pusher, management_client
-from notifications.ws_messages import PUSHED_EVENT_TYPES, push_for
+from realtime.connections import ConnectionStore
+from realtime.frames import PUSHED_EVENT_TYPES, push_for
+from realtime.pusher import Pusher, management_client
 from shared import aws
 from shared.events.consumer import DispatchTable, EventConsumer, consumer_handler, dispatch
 from shared.events.deduplication import DynamoDBDeduplicator
@@ -45,9 +47,11 @@ def push(event: Event) -> None:
     addressed = push_for(event)
     if addressed is None:
         return
-    customer_id, message = addressed
-    connection_ids = connections().of_user(customer_id)
-    report = pusher().push(connection_ids, message)
+    if addressed.connection_id is not None:
+        connection_ids = [addressed.connection_id]
+    else:
+        connection_ids = connections().of_user(str(addressed.user_id))
+    report = pusher().push(connection_ids, addressed.message)
     lag_ms = _lag_ms(str(event["time"]))
     logger.info(
         "Pushed",

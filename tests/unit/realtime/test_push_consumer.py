@@ -1,5 +1,6 @@
 """Pushes: order and invoice events reach every open connection of their customer, and
-nobody else; a gone connection (410) is forgotten and never blocks the others."""
+nobody else; an invoice import's status reaches the connection that asked for the import
+only; a gone connection (410) is forgotten and never blocks the others."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ from typing import Any
 
 import boto3
 
-from notifications import ws_connections, ws_push_consumer
-from notifications.connections import ConnectionStore
+from realtime import push_consumer, routes
+from realtime.connections import ConnectionStore
 from shared.events.envelope import Event, build_event
 from tests.unit.helpers import lambda_context, sqs_record
 from tests.unit.notifications.conftest import invoice_generated
-from tests.unit.notifications.ws_fixtures import (  # noqa: F401 (fixture)
+from tests.unit.realtime.fixtures import (  # noqa: F401 (fixture)
     CONNECTIONS_TABLE,
     FakeManagementApi,
     realtime,
@@ -23,7 +24,7 @@ from tests.unit.notifications.ws_fixtures import (  # noqa: F401 (fixture)
 
 
 def connect(connection_id: str, user_id: str) -> None:
-    ws_connections.handler(ws_event("$connect", connection_id, user_id=user_id), lambda_context())
+    routes.handler(ws_event("$connect", connection_id, user_id=user_id), lambda_context())
 
 
 def order_confirmed(customer_id: str) -> Event:
@@ -61,7 +62,7 @@ def order_confirmed(customer_id: str) -> Event:
 
 def consume(*events: Event) -> dict[str, Any]:
     batch = {"Records": [sqs_record(json.dumps(event)) for event in events]}
-    return dict(ws_push_consumer.handler(batch, lambda_context()))
+    return dict(push_consumer.handler(batch, lambda_context()))
 
 
 def test_an_order_status_reaches_every_connection_of_its_customer_only(
@@ -132,4 +133,60 @@ def test_an_event_is_pushed_once(realtime: FakeManagementApi) -> None:  # noqa: 
 
 def test_a_customer_without_connections_is_fine(realtime: FakeManagementApi) -> None:  # noqa: F811
     assert consume(order_confirmed(str(uuid.uuid4()))) == {"batchItemFailures": []}
+    assert realtime.posted == {}
+
+
+def import_status_changed(admin_id: str, connection_id: str, status: str, **data: Any) -> Event:
+    transaction_id = str(uuid.uuid4())
+    return build_event(
+        service="invoices",
+        name="InvoiceImportStatusChanged",
+        subject=transaction_id,
+        data={
+            "transactionId": transaction_id,
+            "status": status,
+            "connectionId": connection_id,
+            "adminId": admin_id,
+            **data,
+        },
+    )
+
+
+def test_an_import_status_reaches_the_asking_connection_only(
+    realtime: FakeManagementApi,  # noqa: F811
+) -> None:
+    admin = str(uuid.uuid4())
+    connect("asked-here", admin)
+    connect("other-tab", admin)
+    invoice_id = str(uuid.uuid4())
+    received = import_status_changed(admin, "asked-here", "received")
+    processed = import_status_changed(admin, "asked-here", "processed", invoiceId=invoice_id)
+
+    assert consume(received, processed) == {"batchItemFailures": []}
+    consume(processed)  # a redelivery is not pushed twice
+
+    assert set(realtime.posted) == {"asked-here"}
+    assert realtime.posted["asked-here"] == [
+        {
+            "type": "import.status",
+            "transactionId": received["data"]["transactionId"],
+            "status": "received",
+        },
+        {
+            "type": "import.status",
+            "transactionId": processed["data"]["transactionId"],
+            "status": "processed",
+            "invoiceId": invoice_id,
+        },
+    ]
+
+
+def test_an_import_status_for_a_closed_connection_is_dropped(
+    realtime: FakeManagementApi,  # noqa: F811
+) -> None:
+    realtime.gone.add("closed")
+    event = import_status_changed(str(uuid.uuid4()), "closed", "timed_out")
+
+    assert consume(event) == {"batchItemFailures": []}
+
     assert realtime.posted == {}

@@ -1,12 +1,16 @@
-"""The messages the WebSocket API sends to clients (schemas in ``schemas/websocket/``).
+"""The messages realtime sends to clients (schemas in ``schemas/websocket/``).
 
-Pushes: ``order.status`` (an order's saga moved), ``invoice.generated``, ``import.status``.
-Replies: ``pong``, ``subscribed``, ``import.url``, ``error``. Every message has ``type``.
+Pushes: ``order.status`` (an order's saga moved), ``invoice.generated`` (to every
+connection of the customer), ``import.status`` (an invoice import moved: to the connection
+that asked for it). Replies: ``pong``, ``subscribed``, ``error``. Every message has
+``type``. (The invoice import's direct replies, ``import.url`` and its errors, are the
+invoices service's: ``invoices.import_requests``.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from shared.events.envelope import Event
@@ -18,13 +22,31 @@ ORDER_STATUSES = {
     "ecommerce.orders.OrderCancelled.v1": "CANCELLED",
 }
 INVOICE_GENERATED = "ecommerce.invoices.InvoiceGenerated.v1"
-PUSHED_EVENT_TYPES = frozenset({*ORDER_STATUSES, INVOICE_GENERATED})
+IMPORT_STATUS_CHANGED = "ecommerce.invoices.InvoiceImportStatusChanged.v1"
+PUSHED_EVENT_TYPES = frozenset({*ORDER_STATUSES, INVOICE_GENERATED, IMPORT_STATUS_CHANGED})
 
 
-def push_for(event: Event) -> tuple[str, dict[str, Any]] | None:
-    """(customer id, message) for an event a customer hears about; None otherwise."""
+@dataclass(frozen=True)
+class Push:
+    """A message and who gets it: every connection of ``user_id``, or one connection."""
+
+    message: dict[str, Any]
+    user_id: str | None = None
+    connection_id: str | None = None
+
+
+def push_for(event: Event) -> Push | None:
+    """The push an event stands for; None for an event nobody hears about."""
     data = event["data"]
     event_type = event["type"]
+    if event_type == IMPORT_STATUS_CHANGED:
+        status = import_status(
+            data["transactionId"],
+            data["status"],
+            reasons=data.get("reasons", ()),
+            invoice_id=data.get("invoiceId"),
+        )
+        return Push(status, connection_id=str(data["connectionId"]))
     if event_type in ORDER_STATUSES:
         message: dict[str, Any] = {
             "type": "order.status",
@@ -37,9 +59,9 @@ def push_for(event: Event) -> tuple[str, dict[str, Any]] | None:
             message["total"] = data["total"]
         if "reasons" in data:
             message["reasons"] = data["reasons"]
-        return str(data["customerId"]), message
+        return Push(message, user_id=str(data["customerId"]))
     if event_type == INVOICE_GENERATED:
-        return str(data["customerId"]), {
+        invoice_message = {
             "type": "invoice.generated",
             "invoiceId": data["invoiceId"],
             "orderId": data["orderId"],
@@ -48,6 +70,7 @@ def push_for(event: Event) -> tuple[str, dict[str, Any]] | None:
             "eventId": event["id"],
             "occurredAt": event["time"],
         }
+        return Push(invoice_message, user_id=str(data["customerId"]))
     return None
 
 
@@ -68,21 +91,6 @@ def import_status(
     if invoice_id:
         message["invoiceId"] = invoice_id
     return message
-
-
-def import_url(
-    transaction_id: str, url: str, fields: dict[str, str], key: str, expires_at: int
-) -> dict[str, Any]:
-    """A presigned POST: send ``fields`` then the file as multipart/form-data to ``uploadUrl``."""
-    return {
-        "type": "import.url",
-        "transactionId": transaction_id,
-        "uploadUrl": url,
-        "method": "POST",
-        "fields": fields,
-        "key": key,
-        "expiresAt": expires_at,
-    }
 
 
 def error(message: str) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""WebSocket sessions end with their token, and admin actions re-check the admin group."""
+"""WebSocket sessions end with their token. (Admin actions re-checking the admin group:
+tests/unit/invoices/test_import_requests.py.)"""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from typing import Any
 
 import boto3
 
-from notifications import ws_connections, ws_import_sweeper
+from realtime import routes, session_sweeper
 from tests.unit.helpers import lambda_context
-from tests.unit.notifications.ws_fixtures import (  # noqa: F401 (fixture)
+from tests.unit.realtime.fixtures import (  # noqa: F401 (fixture)
     CONNECTIONS_TABLE,
     FakeManagementApi,
     realtime,
@@ -21,7 +22,7 @@ USER = "0c5d2e7a-91b4-4f3e-8a6d-2b7c9e1f4a30"
 
 
 def call(event: dict[str, Any]) -> dict[str, Any]:
-    return dict(ws_connections.handler(event, lambda_context()))
+    return dict(routes.handler(event, lambda_context()))
 
 
 def item(connection_id: str) -> dict[str, Any] | None:
@@ -83,45 +84,10 @@ def test_the_sweep_closes_expired_connections_only(
     realtime.gone.add("gone")
     call(ws_event("$connect", "gone", user_id=USER, token_expires_at=now - 1))
 
-    result = ws_import_sweeper.handler({}, lambda_context())
+    result = session_sweeper.handler({}, lambda_context())
 
     assert sorted(result["connectionsClosed"]) == ["gone", "stale"]
     assert realtime.deleted == ["stale"]
     assert item("fresh") is not None
     assert item("stale") is None
     assert item("gone") is None
-
-
-def test_a_demoted_admin_is_forbidden_on_the_open_connection(
-    realtime: FakeManagementApi,  # noqa: F811
-) -> None:
-    realtime.add_user(USER, "admin")
-    event = ws_event(
-        "getImportUrl", "admin-conn", user_id=USER, groups="admin", body={"action": "getImportUrl"}
-    )
-    assert json.loads(call(event)["body"])["type"] == "import.url"
-
-    boto3.client("cognito-idp").admin_remove_user_from_group(
-        UserPoolId=realtime.pool_id, Username=USER, GroupName="admin"
-    )
-    ws_connections._groups_cache.clear()  # a new container, or the cache's 30 s later
-
-    answer = json.loads(call(event)["body"])
-    assert answer == {"type": "error", "message": "forbidden: invoice import is for admins"}
-
-
-def test_the_group_check_is_cached_for_a_short_while_only(
-    realtime: FakeManagementApi,  # noqa: F811
-    monkeypatch: Any,
-) -> None:
-    realtime.add_user(USER, "admin")
-    clock = [1000.0]
-    monkeypatch.setattr(ws_connections.time, "monotonic", lambda: clock[0])
-    assert "admin" in ws_connections.current_groups(USER)
-    boto3.client("cognito-idp").admin_remove_user_from_group(
-        UserPoolId=realtime.pool_id, Username=USER, GroupName="admin"
-    )
-    clock[0] += ws_connections.GROUPS_CACHE_S - 1
-    assert "admin" in ws_connections.current_groups(USER)
-    clock[0] += 2
-    assert "admin" not in ws_connections.current_groups(USER)

@@ -16,18 +16,11 @@ import boto3
 import moto.cognitoidp
 import pytest
 
-import notifications.pusher
-import notifications.ws_authorizer
-import notifications.ws_connections
-import notifications.ws_import_processor
-import notifications.ws_import_sweeper
-import notifications.ws_push_consumer
+from realtime import authorizer, push_consumer, pusher, routes, session_sweeper
 from tests.unit.conftest import create_service_table
 from tests.unit.helpers import dead_letter_queues
 
 CONNECTIONS_TABLE = "ecommerce-test-connections"
-INVOICES_TABLE = "ecommerce-test-invoices"
-IMPORTS_BUCKET = "ecommerce-test-invoice-imports"
 JWKS_FILE = Path(moto.cognitoidp.__file__).parent / "resources" / "jwks-public.json.gz"
 
 
@@ -81,28 +74,11 @@ class FakeManagementApi:
 
 
 def reset_caches() -> None:
-    for module in (
-        notifications.ws_authorizer,
-        notifications.ws_connections,
-        notifications.ws_import_processor,
-        notifications.ws_import_sweeper,
-        notifications.ws_push_consumer,
-    ):
-        names = (
-            "verifier",
-            "connections",
-            "imports",
-            "invoices",
-            "pusher",
-            "consumer",
-            "presigner",
-            "cognito",
-        )
-        for name in names:
+    for module in (authorizer, routes, session_sweeper, push_consumer):
+        for name in ("verifier", "connections", "pusher", "consumer"):
             cached = getattr(module, name, None)
             if cached is not None and hasattr(cached, "cache_clear"):
                 cached.cache_clear()
-    notifications.ws_connections._groups_cache.clear()
 
 
 @pytest.fixture
@@ -111,14 +87,9 @@ def realtime(
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[FakeManagementApi]:
     create_service_table(CONNECTIONS_TABLE)
-    create_service_table(INVOICES_TABLE)
-    boto3.client("s3").create_bucket(Bucket=IMPORTS_BUCKET)
     dlq = boto3.client("sqs").create_queue(QueueName="ecommerce-test-push-dlq")["QueueUrl"]
     for name, value in {
         "CONNECTIONS_TABLE_NAME": CONNECTIONS_TABLE,
-        "INVOICES_TABLE_NAME": INVOICES_TABLE,
-        "IMPORTS_BUCKET_NAME": IMPORTS_BUCKET,
-        "IMPORT_TIMEOUT_SECONDS": "60",
         "CONNECTIONS_ENDPOINT_URL": "https://example.execute-api.us-east-1.amazonaws.com/prod",
         "DEAD_LETTER_QUEUES": dead_letter_queues(dlq),
     }.items():
@@ -126,13 +97,8 @@ def realtime(
     api = FakeManagementApi()
     api.pool_id = boto3.client("cognito-idp").create_user_pool(PoolName="shop")["UserPool"]["Id"]
     monkeypatch.setenv("USER_POOL_ID", api.pool_id)
-    monkeypatch.setattr(notifications.pusher, "management_client", lambda: api)
-    for module in (
-        notifications.ws_connections,
-        notifications.ws_import_processor,
-        notifications.ws_import_sweeper,
-        notifications.ws_push_consumer,
-    ):
+    monkeypatch.setattr(pusher, "management_client", lambda: api)
+    for module in (routes, session_sweeper, push_consumer):
         monkeypatch.setattr(module, "management_client", lambda: api)
     reset_caches()
     yield api

@@ -1,8 +1,10 @@
-# The notifications service, real-time part: the WebSocket API (Cognito ID token checked
-# by a REQUEST authorizer on $connect), the connections table (connections and invoice
-# import transactions), the routes' function, and the push consumer fed by the orders
-# topic (order statuses) and the invoices topic (InvoiceGenerated). Invoice import's
-# bucket, queue, processor and sweeper are in invoice_import.tf.
+# The realtime service: the WebSocket API (Cognito ID token checked by a REQUEST
+# authorizer on $connect), the connections table, the connection routes' function, the
+# push consumer fed by the orders topic (order statuses) and the invoices topic
+# (InvoiceGenerated, InvoiceImportStatusChanged), and the minute sweep that closes expired
+# sessions. The API is shared: its invoice import routes (getImportUrl, cancelImport) go
+# to the invoices service's function (invoice_import.tf), as the REST API's routes go to
+# each service's function.
 
 variable "websocket_stage_name" {
   description = "Stage of the WebSocket API (last part of its wss:// URL)."
@@ -36,9 +38,10 @@ variable "websocket_route_throttling" {
 }
 
 locals {
+  realtime_package       = "${var.package_dir}/realtime.zip"
   websocket_push_timeout = 30
   websocket_environment = merge(local.powertools_environment, {
-    POWERTOOLS_SERVICE_NAME = "notifications"
+    POWERTOOLS_SERVICE_NAME = "realtime"
     CONNECTIONS_TABLE_NAME  = module.websocket_connections_table.name
   })
   # Functions that post to connections: the stage's @connections endpoint and the right
@@ -59,23 +62,20 @@ locals {
     resources = ["${module.websocket_api.execution_arn}/${var.websocket_stage_name}/DELETE/@connections/*"]
   }
   websocket_routes_connections_url = "https://${module.websocket_api.api_id}.execute-api.${data.aws_region.current.name}.amazonaws.com/${var.websocket_stage_name}"
-  websocket_push_invoice_queue_statements = [
-    for statement in module.websocket_push_invoices_queue.consumer_policy_statements :
-    merge(statement, { sid = "${statement.sid}Invoices" })
-  ]
 }
 
 module "websocket_connections_table" {
   source = "../modules/dynamodb_table"
 
   name = "${var.name_prefix}-websocket-connections"
-  # Connections and import transactions announce nothing: no outbox, no stream.
+  # Connections announce nothing: no outbox, no stream. (Import transactions, kept here
+  # before the split, now live in the invoices table: see docs/upgrading.md.)
   stream_enabled      = false
   kms_key_arn         = module.key.key_arn
   ttl_attribute       = "expiresAt"
   deletion_protection = var.deletion_protection
   global_secondary_indexes = [
-    # gsi1pk=USER#<sub>: a user's connections; gsi1pk=IMPORT#PENDING: imports by deadline.
+    # gsi1pk=USER#<sub>: a user's connections.
     { name = "gsi1", partition_key = "gsi1pk", sort_key = "gsi1sk" },
   ]
   tags = local.tags
@@ -87,8 +87,8 @@ module "websocket_authorizer" {
   function_name = "${var.name_prefix}-websocket-authorizer"
   snap_start    = var.snap_start_synchronous_functions
   description   = "Verifies the Cognito ID token (?token=) of a WebSocket connection request."
-  package_path  = local.notifications_package
-  handler       = "notifications.ws_authorizer.handler"
+  package_path  = local.realtime_package
+  handler       = "realtime.authorizer.handler"
   architecture  = var.lambda_architecture
   memory_size   = 256
   timeout       = 5
@@ -103,7 +103,7 @@ module "websocket_authorizer" {
   alarm_actions      = local.alarm_actions
   tags               = local.tags
 
-  package_object = lookup(local.package_objects, local.notifications_package, null) # lambda_packages_via_bucket
+  package_object = lookup(local.package_objects, local.realtime_package, null) # lambda_packages_via_bucket
 }
 
 module "websocket_connections" {
@@ -111,30 +111,21 @@ module "websocket_connections" {
 
   function_name = "${var.name_prefix}-websocket-connections"
   snap_start    = var.snap_start_synchronous_functions
-  description   = "WebSocket routes: $connect/$disconnect, subscribe, ping, getImportUrl, cancelImport."
-  package_path  = local.notifications_package
-  handler       = "notifications.ws_connections.handler"
+  description   = "WebSocket connection routes: $connect/$disconnect, subscribe, ping, $default."
+  package_path  = local.realtime_package
+  handler       = "realtime.routes.handler"
   architecture  = var.lambda_architecture
   memory_size   = 256
   timeout       = 10
   kms_key_arn   = module.key.key_arn
   environment_variables = merge(local.websocket_environment, {
-    IMPORTS_BUCKET_NAME      = module.invoice_imports_bucket.name
-    IMPORT_TIMEOUT_SECONDS   = tostring(local.invoice_import_timeout)
-    USER_POOL_ID             = module.users.user_pool_id
     CONNECTIONS_ENDPOINT_URL = local.websocket_routes_connections_url
   })
   policy_statements = [
     {
-      sid       = "TrackConnectionsAndImports"
+      sid       = "TrackConnections"
       actions   = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
       resources = [module.websocket_connections_table.arn]
-    },
-    {
-      # Admin actions re-check the caller's groups (a demoted admin is refused at once).
-      sid       = "RecheckAdminGroup"
-      actions   = ["cognito-idp:AdminListGroupsForUser"]
-      resources = [module.users.user_pool_arn]
     },
     {
       # A message on an expired session: the "session expired" frame, then the close.
@@ -142,30 +133,19 @@ module "websocket_connections" {
       actions   = ["execute-api:ManageConnections"]
       resources = ["${module.websocket_api.execution_arn}/${var.websocket_stage_name}/*/@connections/*"]
     },
-    {
-      # The presigned upload URL is authorized by these two statements.
-      sid       = "SignImportUploads"
-      actions   = ["s3:PutObject"]
-      resources = ["${module.invoice_imports_bucket.arn}/imports/*"]
-    },
-    {
-      sid       = "EncryptImportUploads"
-      actions   = ["kms:GenerateDataKey"]
-      resources = [module.key.key_arn]
-    },
   ]
   log_retention_days = var.log_retention_days
   alarm_actions      = local.alarm_actions
   tags               = local.tags
 
-  package_object = lookup(local.package_objects, local.notifications_package, null) # lambda_packages_via_bucket
+  package_object = lookup(local.package_objects, local.realtime_package, null) # lambda_packages_via_bucket
 }
 
 module "websocket_api" {
   source = "../modules/websocket_api"
 
   name        = "${var.name_prefix}-websocket"
-  description = "Real-time pushes (orders, invoices) and invoice import."
+  description = "Real-time pushes (orders, invoices, invoice imports) and invoice import requests."
   stage_name  = var.websocket_stage_name
   kms_key_arn = module.key.key_arn
   functions = {
@@ -179,6 +159,12 @@ module "websocket_api" {
       invoke_arn    = module.websocket_connections.invoke_arn
       qualifier     = module.websocket_connections.qualifier
     }
+    # The invoices service's function answers the invoice import actions.
+    invoice_imports = {
+      function_name = module.invoice_import_requests.function_name
+      invoke_arn    = module.invoice_import_requests.invoke_arn
+      qualifier     = module.invoice_import_requests.qualifier
+    }
   }
   routes = {
     "$connect"     = { function = "connections" }
@@ -186,8 +172,8 @@ module "websocket_api" {
     "$default"     = { function = "connections", two_way = true }
     "subscribe"    = { function = "connections", two_way = true }
     "ping"         = { function = "connections", two_way = true }
-    "getImportUrl" = { function = "connections", two_way = true }
-    "cancelImport" = { function = "connections", two_way = true }
+    "getImportUrl" = { function = "invoice_imports", two_way = true }
+    "cancelImport" = { function = "invoice_imports", two_way = true }
   }
   authorizer             = { function = "authorizer" }
   throttling_rate_limit  = var.websocket_throttling_rate_limit
@@ -201,81 +187,99 @@ module "websocket_api" {
   tags = local.tags
 }
 
-module "websocket_push_orders_queue" {
-  source = "../modules/sqs_consumer_queue"
-
-  name                       = "${var.name_prefix}-notifications-push-orders"
-  topic_arn                  = module.orders_topic.arn
-  event_types                = local.subscriptions.notifications["push-orders"].events
-  kms_key_arn                = module.key.key_arn
-  visibility_timeout_seconds = 6 * local.websocket_push_timeout
-  restrict_dlq_sources       = var.sqs_redrive_allow_policy
-  alarm_actions              = local.alarm_actions
-  tags                       = local.tags
-}
-
-module "websocket_push_invoices_queue" {
-  source = "../modules/sqs_consumer_queue"
-
-  name                       = "${var.name_prefix}-notifications-push-invoices"
-  topic_arn                  = module.invoices_topic.arn
-  event_types                = local.subscriptions.notifications["push-invoices"].events
-  kms_key_arn                = module.key.key_arn
-  visibility_timeout_seconds = 6 * local.websocket_push_timeout
-  restrict_dlq_sources       = var.sqs_redrive_allow_policy
-  alarm_actions              = local.alarm_actions
-  tags                       = local.tags
-}
-
 module "websocket_push" {
-  source = "../modules/lambda_function"
+  source = "../modules/event_consumer"
 
-  function_name = "${var.name_prefix}-websocket-push"
-  description   = "Pushes order statuses and new invoices to the customer's open WebSocket connections."
-  package_path  = local.notifications_package
-  handler       = "notifications.ws_push_consumer.handler"
-  architecture  = var.lambda_architecture
-  memory_size   = 256
-  timeout       = local.websocket_push_timeout
-  kms_key_arn   = module.key.key_arn
-  environment_variables = merge(local.websocket_environment, local.websocket_pusher_environment, {
-    DEAD_LETTER_QUEUES = jsonencode(merge(
-      module.websocket_push_orders_queue.dead_letter_queues,
-      module.websocket_push_invoices_queue.dead_letter_queues,
-    ))
-  })
-  policy_statements = concat(
-    module.websocket_push_orders_queue.consumer_policy_statements,
-    local.websocket_push_invoice_queue_statements,
-    [
-      {
-        sid       = "FindCustomerConnections"
-        actions   = ["dynamodb:Query"]
-        resources = ["${module.websocket_connections_table.arn}/index/gsi1"]
-      },
-      {
-        sid       = "ForgetGoneConnectionsAndPushOnce"
-        actions   = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"]
-        resources = [module.websocket_connections_table.arn]
-      },
-      local.websocket_manage_connections_statement,
-    ],
-  )
-  event_source_mappings = {
+  function_name         = "${var.name_prefix}-websocket-push"
+  description           = "Pushes order statuses and new invoices to the customer's connections, import statuses to the asking one."
+  package_path          = local.realtime_package
+  handler               = "realtime.push_consumer.handler"
+  architecture          = var.lambda_architecture
+  memory_size           = 256
+  timeout               = local.websocket_push_timeout
+  kms_key_arn           = module.key.key_arn
+  environment_variables = merge(local.websocket_environment, local.websocket_pusher_environment)
+  policy_statements = [
+    {
+      sid       = "FindCustomerConnections"
+      actions   = ["dynamodb:Query"]
+      resources = ["${module.websocket_connections_table.arn}/index/gsi1"]
+    },
+    {
+      sid       = "ForgetGoneConnectionsAndPushOnce"
+      actions   = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"]
+      resources = [module.websocket_connections_table.arn]
+    },
+    local.websocket_manage_connections_statement,
+  ]
+  restrict_dlq_sources = var.sqs_redrive_allow_policy
+  queues = {
     order_events = {
-      event_source_arn           = module.websocket_push_orders_queue.queue_arn
-      batch_size                 = 10
-      report_batch_item_failures = true
+      name        = "${var.name_prefix}-realtime-push-orders"
+      topic_arn   = module.orders_topic.arn
+      event_types = local.subscriptions.realtime["push-orders"].events
     }
     invoice_events = {
-      event_source_arn           = module.websocket_push_invoices_queue.queue_arn
-      batch_size                 = 10
-      report_batch_item_failures = true
+      name        = "${var.name_prefix}-realtime-push-invoices"
+      topic_arn   = module.invoices_topic.arn
+      event_types = local.subscriptions.realtime["push-invoices"].events
     }
   }
   log_retention_days = var.log_retention_days
   alarm_actions      = local.alarm_actions
   tags               = local.tags
 
-  package_object = lookup(local.package_objects, local.notifications_package, null) # lambda_packages_via_bucket
+  package_object = lookup(local.package_objects, local.realtime_package, null) # lambda_packages_via_bucket
+}
+
+module "websocket_session_sweeper" {
+  source = "../modules/lambda_function"
+
+  function_name = "${var.name_prefix}-websocket-session-sweeper"
+  description   = "Closes WebSocket connections whose token has expired, every minute."
+  package_path  = local.realtime_package
+  handler       = "realtime.session_sweeper.handler"
+  architecture  = var.lambda_architecture
+  memory_size   = 256
+  timeout       = 60
+  kms_key_arn   = module.key.key_arn
+  # No reserved concurrency: overlapping sweeps close a connection twice at worst (410).
+  environment_variables = merge(local.websocket_environment, local.websocket_pusher_environment)
+  policy_statements = [
+    {
+      sid       = "FindAndForgetExpiredConnections"
+      actions   = ["dynamodb:DeleteItem", "dynamodb:Scan"]
+      resources = [module.websocket_connections_table.arn]
+    },
+    local.websocket_close_connections_statement,
+  ]
+  log_retention_days = var.log_retention_days
+  alarm_actions      = local.alarm_actions
+  tags               = local.tags
+
+  package_object = lookup(local.package_objects, local.realtime_package, null) # lambda_packages_via_bucket
+}
+
+resource "aws_cloudwatch_event_rule" "websocket_session_sweep" {
+  name                = "${var.name_prefix}-websocket-session-sweep"
+  description         = "Closes WebSocket sessions whose token has expired, every minute."
+  schedule_expression = "rate(1 minute)"
+  tags                = local.tags
+}
+
+resource "aws_cloudwatch_event_target" "websocket_session_sweep" {
+  rule = aws_cloudwatch_event_rule.websocket_session_sweep.name
+  arn  = module.websocket_session_sweeper.function_arn
+}
+
+resource "aws_lambda_permission" "websocket_session_sweep" {
+  statement_id  = "AllowTheSweepSchedule"
+  action        = "lambda:InvokeFunction"
+  function_name = module.websocket_session_sweeper.function_name
+  principal     = "events.amazonaws.com"
+  # Built from its parts (the rule's ARN) so that plans and mocked tests know it early.
+  source_arn = join(":", [
+    "arn", data.aws_partition.current.partition, "events", data.aws_region.current.name,
+    data.aws_caller_identity.current.account_id, "rule/${aws_cloudwatch_event_rule.websocket_session_sweep.name}",
+  ])
 }

@@ -1,4 +1,4 @@
-"""The WebSocket API's ``$connect`` REQUEST authorizer (``notifications.ws_authorizer.handler``).
+"""The WebSocket API's ``$connect`` REQUEST authorizer (``realtime.authorizer.handler``).
 
 Browsers cannot set headers on a WebSocket handshake, so the Cognito ID token travels in
 the query string: ``wss://.../prod?token=<id token>`` (identity source
@@ -19,7 +19,7 @@ import os
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from notifications.tokens import CognitoIdTokenVerifier, InvalidToken
+from realtime.tokens import CognitoIdTokenVerifier, InvalidToken
 from shared.auth import parse_groups
 from shared.observability import lambda_handler, logger, metrics
 
