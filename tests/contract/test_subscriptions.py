@@ -16,7 +16,12 @@ from contracts.layout import ROOT, Subscription, consumers, event_schemas, subsc
 
 STACK = ROOT / "terraform" / "stack"
 CONSUMER_QUEUE_MODULE = '"../modules/sqs_consumer_queue"'
+EVENT_CONSUMER_MODULE = '"../modules/event_consumer"'
 MODULE_BLOCK = re.compile(r'^module "(?P<name>[a-z0-9_]+)" \{\n(?P<body>.*?)^\}', re.M | re.S)
+# One entry of an event_consumer's `queues` map: `<key> = { name = ..., event_types = ... }`.
+QUEUE_ENTRY = re.compile(
+    r"^(?P<indent> +)(?P<key>[a-z][a-z0-9_]*) = \{\n(?P<body>.*?)^(?P=indent)\}", re.M | re.S
+)
 DECLARED_EVENTS = re.compile(
     r"^\s*event_types\s*=\s*local\.subscriptions"
     r'\.(?P<service>[a-z]+)\["(?P<queue>[a-z-]+)"\]\.events\s*$',
@@ -26,35 +31,46 @@ QUEUE_NAME = re.compile(r'^\s*name\s*=\s*"\$\{var\.name_prefix\}-(?P<suffix>[a-z
 EVENT_TYPE_LITERAL = re.compile(r'"ecommerce\.[a-z]+\.[A-Za-z]+\.v[0-9]+"')
 
 
-def consumer_queue_modules(tf_text: str) -> dict[str, str]:
-    """Module name -> body, for every consumer queue module in ``tf_text``."""
-    return {
-        match["name"]: match["body"]
-        for match in MODULE_BLOCK.finditer(tf_text)
-        if re.search(r"^\s*source\s*=\s*" + re.escape(CONSUMER_QUEUE_MODULE), match["body"], re.M)
-    }
+def _sourced_from(body: str, source: str) -> bool:
+    return re.search(r"^\s*source\s*=\s*" + re.escape(source), body, re.M) is not None
+
+
+def consumer_queues(tf_text: str) -> dict[str, str]:
+    """Queue (``module.<name>`` or ``module.<consumer>.queues["<key>"]``) -> its settings, for
+    every consumer queue in ``tf_text``: a queue module of its own, or an entry of an event
+    consumer's ``queues``."""
+    found: dict[str, str] = {}
+    for match in MODULE_BLOCK.finditer(tf_text):
+        if _sourced_from(match["body"], CONSUMER_QUEUE_MODULE):
+            found[f"module.{match['name']}"] = match["body"]
+        elif _sourced_from(match["body"], EVENT_CONSUMER_MODULE):
+            queues = re.search(r"^  queues = \{\n(?P<entries>.*?)^  \}", match["body"], re.M | re.S)
+            assert queues, f"module.{match['name']}: an event consumer without a queues map"
+            for entry in QUEUE_ENTRY.finditer(queues["entries"]):
+                found[f'module.{match["name"]}.queues["{entry["key"]}"]'] = entry["body"]
+    return found
 
 
 def terraform_subscriptions(stack: Path = STACK) -> dict[tuple[str, str], str]:
-    """(service, queue) -> the module whose filter policy reads that declaration; fails on
+    """(service, queue) -> the queue whose filter policy reads that declaration; fails on
     a consumer queue whose event types do not come from the declaration."""
     wired: dict[tuple[str, str], str] = {}
     for path in sorted(stack.glob("*.tf")):
-        for module, body in consumer_queue_modules(path.read_text(encoding="utf-8")).items():
+        for queue, body in consumer_queues(path.read_text(encoding="utf-8")).items():
             events = DECLARED_EVENTS.search(body)
             assert events, (
-                f"{path.name}: module.{module} must read its event_types from "
+                f"{path.name}: {queue} must read its event_types from "
                 'local.subscriptions.<service>["<queue>"].events (schemas/consumers.json)'
             )
             key = (events["service"], events["queue"])
-            assert key not in wired, f"{key} feeds both module.{wired[key]} and module.{module}"
+            assert key not in wired, f"{key} feeds both {wired[key]} and {queue}"
             name = QUEUE_NAME.search(body)
-            assert name, f"module.{module}: no literal queue name"
+            assert name, f"{queue}: no literal queue name"
             assert name["suffix"] == f"{key[0]}-{key[1]}", (
-                f"module.{module}: the queue reading {key} must be named "
+                f"{queue}: the queue reading {key} must be named "
                 f'"${{var.name_prefix}}-{key[0]}-{key[1]}"'
             )
-            wired[key] = module
+            wired[key] = queue
     return wired
 
 
@@ -85,6 +101,47 @@ def test_a_hand_written_filter_policy_is_caught(tmp_path: Path) -> None:
     )
     with pytest.raises(AssertionError, match="must read its event_types"):
         terraform_subscriptions(tmp_path)
+
+
+def test_a_hand_written_filter_policy_in_an_event_consumer_is_caught(tmp_path: Path) -> None:
+    (tmp_path / "consumer.tf").write_text(
+        'module "x_consumer" {\n'
+        f"  source = {EVENT_CONSUMER_MODULE}\n"
+        '  function_name = "${var.name_prefix}-x"\n'
+        "  queues = {\n"
+        "    order_events = {\n"
+        '      name        = "${var.name_prefix}-products-stock"\n'
+        '      event_types = ["ecommerce.orders.OrderPlaced.v1"]\n'
+        "    }\n"
+        "  }\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(AssertionError, match=r'queues\["order_events"\] must read its event_types'):
+        terraform_subscriptions(tmp_path)
+
+
+def test_the_event_consumers_queues_are_read(tmp_path: Path) -> None:
+    (tmp_path / "consumer.tf").write_text(
+        'module "x_consumer" {\n'
+        f"  source = {EVENT_CONSUMER_MODULE}\n"
+        "  queues = {\n"
+        "    order_events = {\n"
+        '      name        = "${var.name_prefix}-products-stock"\n'
+        '      event_types = local.subscriptions.products["stock"].events\n'
+        "    }\n"
+        "    invoice_events = {\n"
+        '      name        = "${var.name_prefix}-products-other"\n'
+        '      event_types = local.subscriptions.products["other"].events\n'
+        "    }\n"
+        "  }\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    assert terraform_subscriptions(tmp_path) == {
+        ("products", "stock"): 'module.x_consumer.queues["order_events"]',
+        ("products", "other"): 'module.x_consumer.queues["invoice_events"]',
+    }
 
 
 def handler_subscriptions() -> dict[str, set[str]]:

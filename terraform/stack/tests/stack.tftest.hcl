@@ -319,14 +319,18 @@ run "dashboard_shows_every_function_and_dead_letter_queue" {
       ]) == jsonencode([
       ["shop-test-products-api", "shop-test-products-stock-consumer", "shop-test-products-stream-publisher"],
       ["shop-test-orders-api", "shop-test-orders-projection-consumer", "shop-test-orders-stock-consumer", "shop-test-orders-stream-publisher"],
-      ["shop-test-invoices-api", "shop-test-invoices-generator", "shop-test-invoices-stream-publisher"],
       [
-        "shop-test-invoice-import-processor", "shop-test-invoice-import-sweeper", "shop-test-notifications-email",
+        "shop-test-invoice-import-processor", "shop-test-invoice-import-requests", "shop-test-invoice-import-sweeper",
+        "shop-test-invoices-api", "shop-test-invoices-generator", "shop-test-invoices-stream-publisher",
+      ],
+      ["shop-test-notifications-email"],
+      [
         "shop-test-websocket-authorizer", "shop-test-websocket-connections", "shop-test-websocket-push",
+        "shop-test-websocket-session-sweeper",
       ],
       ["shop-test-identity-post-confirmation"],
     ])
-    error_message = "Each function is on its own service's row (products, orders, invoices, notifications, identity), as inventory.tf says."
+    error_message = "Each function is on its own service's row (products, orders, invoices, notifications, realtime, identity), as inventory.tf says."
   }
 
   assert {
