@@ -1,9 +1,10 @@
 """Exports the REST API's OpenAPI 3.1 document to ``docs/api/openapi.json``.
 
-Each service's resolver (``<service>.api.app``) describes its own routes, request models
+Each REST service's resolver (``<service>.api.app``; the services are the packages with an
+``api`` module: ``openapi.services``) describes its own routes, request models
 (as Powertools' validating resolver would: ``shared.rest_documentation.documenting``)
 and responses (``shared.http.authorize`` declares the success status and the errors). This
-script merges the three documents into the one API that API Gateway serves, adds the
+script merges their documents into the one API that API Gateway serves, adds the
 Cognito security scheme and a servers placeholder, and writes it deterministically (sorted
 paths and schemas, stable indentation), so a stale committed copy shows as a diff.
 
@@ -22,7 +23,6 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENT = ROOT / "docs" / "api" / "openapi.json"
-SERVICES = ("products", "orders", "invoices")
 REGENERATE = ".venv/bin/python scripts/openapi/export.py"
 
 TITLE = "Serverless e-commerce REST API"
@@ -122,7 +122,9 @@ def merge(documents: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 
 def build_document() -> dict[str, Any]:
-    return merge({service: service_document(service) for service in SERVICES})
+    from openapi.services import REST_SERVICES
+
+    return merge({service: service_document(service) for service in REST_SERVICES})
 
 
 def render(document: dict[str, Any]) -> str:

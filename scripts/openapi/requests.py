@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Generates the REST request validators into functions/shared/rest_generated/.
 
-One module per route (``<service>_<route function>.py``): the JSON Schema of the route's
-requests, derived from its declaration and its body's pydantic model
-(``shared.rest_documentation.request_schema``), compiled to plain Python by
+One module per route of every REST service (``openapi.services``), named
+``<service>_<route function>.py``: the JSON Schema of the route's requests, derived from
+its declaration and its body's pydantic model (``shared.rest_documentation.request_schema``),
+compiled to plain Python by
 ``fastjsonschema.compile_to_code`` (as the event contracts are), plus ``STRIP``: the body
 strings the model strips of white space before checking them, and ``STRICT_INTEGERS``: the
 integers it takes strictly (1.0 is not one). ``shared.rest_requests``
@@ -25,6 +26,7 @@ sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "scripts")]
 import fastjsonschema  # noqa: E402
 from fastjsonschema.ref_resolver import RefResolver  # noqa: E402
 
+from openapi.services import REST_SERVICES  # noqa: E402
 from shared.rest_documentation import (  # noqa: E402
     FORMATS,
     request_schema,
@@ -34,7 +36,6 @@ from shared.rest_documentation import (  # noqa: E402
 )
 from shared.rest_requests import GENERATED_PACKAGE, validator_module  # noqa: E402
 
-SERVICES = ("products", "orders", "invoices")
 GENERATED = ROOT / "functions" / Path(*GENERATED_PACKAGE.split("."))
 DO_NOT_EDIT = "Do not edit: change the route or its model and run `make generate`."
 
@@ -63,7 +64,7 @@ def render() -> dict[str, str]:
             f'{DO_NOT_EDIT}\n"""\n'
         )
     }
-    for service in SERVICES:
+    for service in REST_SERVICES:
         app = importlib.import_module(f"{service}.api").app
         for route in routes(app):
             name = f"{validator_module(service, route.func)}.py"

@@ -8,8 +8,9 @@
   late (after the order was cancelled), change nothing: one invoice, one e-mail, one
   stock movement.
 
-Queues, dead-letter queues, filter policies and tables are found through the AWS APIs,
-from the function names in the endpoints; nothing is hard-coded.
+The consumers are the functions whose handler schemas/consumers.json declares; their queues,
+dead-letter queues, filter policies and tables are found through the AWS APIs, from the
+function names in the endpoints; nothing is hard-coded.
 """
 
 from __future__ import annotations
@@ -39,14 +40,7 @@ from tests.e2e.saga import create_product, eventually, place_order, stock_of, wa
 
 pytestmark = pytest.mark.e2e
 
-EVENT_CONSUMERS = (
-    "products-stock-consumer",
-    "orders-projection-consumer",
-    "orders-stock-consumer",
-    "invoices-generator",
-    "notifications-email",
-    "websocket-push",
-)
+CONSUMERS = ROOT / "schemas" / "consumers.json"
 EXAMPLES_PER_QUEUE = int(os.environ.get("E2E_FUZZ_EXAMPLES", "12"))
 ENVELOPE_FIELDS = (
     "specversion",
@@ -97,11 +91,33 @@ def filter_types(aws: Callable[[str], Any], queue_arn: str) -> tuple[str, ...]:
     return ()
 
 
+def declared_handlers() -> set[str]:
+    """The handler module of every consumer declared in schemas/consumers.json."""
+    declared = json.loads(CONSUMERS.read_text())["consumers"]
+    return {queue["handler"] for queues in declared.values() for queue in queues.values()}
+
+
+def event_consumers(aws: Callable[[str], Any], endpoints: Endpoints) -> set[str]:
+    """The deployed functions (by role) whose handler is a declared consumer's; every
+    declared consumer must run in one."""
+    lambda_client = aws("lambda")
+    handlers = declared_handlers()
+    consumers: dict[str, str] = {}
+    for role, name in endpoints.raw["function_names"].items():
+        handler = lambda_client.get_function_configuration(FunctionName=name)["Handler"]
+        module = str(handler).rsplit(".", 1)[0]
+        if module in handlers:
+            consumers[role] = module
+    undeployed = handlers - set(consumers.values())
+    assert not undeployed, f"declared in {CONSUMERS.name} but no function runs {undeployed}"
+    return set(consumers)
+
+
 def consumer_queues(aws: Callable[[str], Any], endpoints: Endpoints) -> list[ConsumerQueue]:
     """Every SQS queue feeding an event consumer, with its DLQ and subscribed types."""
     lambda_client, sqs = aws("lambda"), aws("sqs")
     queues = []
-    for role in EVENT_CONSUMERS:
+    for role in sorted(event_consumers(aws, endpoints)):
         configuration = lambda_client.get_function_configuration(
             FunctionName=endpoints.raw["function_names"][role]
         )
@@ -355,7 +371,7 @@ def test_broken_events_are_parked_with_their_reason_and_touch_nothing(
     aws: Callable[[str], Any], endpoints: Endpoints
 ) -> None:
     queues = consumer_queues(aws, endpoints)
-    assert {queue.function for queue in queues} == set(EVENT_CONSUMERS)
+    assert {queue.function for queue in queues} == event_consumers(aws, endpoints)
     tables = table_names(aws, endpoints)
     before = snapshot(aws, tables)
 

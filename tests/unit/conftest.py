@@ -11,6 +11,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from openapi.services import REST_SERVICES
 from shared import aws as shared_aws
 from tests.unit.documented_responses import checking
 from tests.unit.helpers import (
@@ -23,7 +24,6 @@ from tests.unit.helpers import (
 
 ADMIN = ("admin",)
 CUSTOMER = ("customer",)
-REST_SERVICES = ("products", "orders", "invoices")
 
 
 @pytest.fixture(autouse=True)

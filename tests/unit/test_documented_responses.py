@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.unit.conftest import REST_SERVICES, ApiCall
+from openapi.services import REST_SERVICES
+from tests.unit.conftest import ApiCall
 from tests.unit.documented_responses import UndocumentedResponse, check, document
 
 PRODUCT = {

@@ -10,8 +10,10 @@ from typing import Annotated, Any
 import pytest
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 
+from openapi.services import REST_SERVICES
 from shared.http import authorize, register_error_handlers, resolve, rest_resolver
 from shared.rest_requests import Query
+from tests.unit.documented_responses import document
 from tests.unit.helpers import (
     HttpResponse,
     cognito_claims,
@@ -162,9 +164,9 @@ def test_vary_keeps_what_a_route_already_varies_on(console_origin: str) -> None:
 
 @pytest.fixture
 def services_with_cors(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[ModuleType]]:
-    """The three API modules as Lambda loads them with CORS_ALLOWED_ORIGIN set."""
+    """The REST services' API modules as Lambda loads them with CORS_ALLOWED_ORIGIN set."""
     monkeypatch.setenv("CORS_ALLOWED_ORIGIN", CONSOLE)
-    modules = [importlib.import_module(f"{s}.api") for s in ("products", "orders", "invoices")]
+    modules = [importlib.import_module(f"{s}.api") for s in REST_SERVICES]
     reloaded = [importlib.reload(module) for module in modules]
     yield reloaded
     with pytest.MonkeyPatch.context() as env:
@@ -173,9 +175,17 @@ def services_with_cors(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[ModuleT
             importlib.reload(module)
 
 
+def a_collection_read(service: str) -> str:
+    """A documented ``GET`` of the service without path parameters (its collection)."""
+    return min(
+        path
+        for path, operations in document()["paths"].items()
+        if "{" not in path and service in operations.get("get", {}).get("tags", [])
+    )
+
+
 @pytest.mark.parametrize(
-    ("service", "path"),
-    [("products", "/products"), ("orders", "/orders"), ("invoices", "/invoices")],
+    ("service", "path"), [(service, a_collection_read(service)) for service in REST_SERVICES]
 )
 def test_every_api_answers_the_console_with_cors_headers(
     services_with_cors: list[ModuleType], service: str, path: str

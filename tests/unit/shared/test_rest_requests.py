@@ -21,6 +21,7 @@ from fastjsonschema import JsonSchemaValueException
 from pydantic import BaseModel, ValidationError
 
 from openapi import requests as generator
+from openapi.services import REST_SERVICES
 from shared.rest_documentation import (
     FORMATS,
     request_schema,
@@ -220,7 +221,7 @@ def test_an_error_names_the_missing_field_like_pydantic_did() -> None:
 # --- start-up ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("module", ["products.api", "orders.api", "invoices.api"])
+@pytest.mark.parametrize("module", [f"{service}.api" for service in REST_SERVICES])
 def test_a_rest_function_starts_without_pydantic(module: str) -> None:
     environment = {
         **os.environ,
