@@ -32,6 +32,7 @@ from benchmarks import (  # noqa: E402
     cost,
     first_load,
     functions,
+    invoice_pdf,
     overhead,
     package_size,
     pipeline,
@@ -84,6 +85,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         results["targets_met"] = verdicts(results)
         return results
     results["contracts"] = contracts.measure(number=20 if quick else 2000)
+    results["invoice_pdf"] = invoice_pdf.measure(renders=3 if quick else 15)
     results["cost"] = cost.measure(found, results["overhead"], args.architecture)
     results["first_load"] = first_load.measure(args.web, use_browser=not quick)
     if args.pipeline:

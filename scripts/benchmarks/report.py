@@ -13,6 +13,7 @@ TARGETS = {
     "rest_request_ms": 1.0,
     "record_ms": 0.3,
     "first_load_kb": 150.0,  # the console's first load, gzip (scripts/benchmarks/first_load.py)
+    "pdf_render_ms": 1000.0,  # a 50-line invoice, CPU time (scripts/benchmarks/invoice_pdf.py)
 }
 # Packages allowed a bigger zip, with the reason. The invoices zip carries a PDF library,
 # fontTools and two fonts (functions/invoices/README.md, "Why a library now"): only its
@@ -42,6 +43,9 @@ def verdicts(results: dict[str, Any]) -> dict[str, bool]:
     contracts = results.get("contracts", {})
     if "ratio_median" in contracts:
         met["contract_speedup"] = contracts["ratio_valid_median"] >= TARGETS["contract_speedup"]
+    pdf = results.get("invoice_pdf", {})
+    if "cpu_ms_median" in pdf:
+        met["pdf_render_ms"] = pdf["cpu_ms_median"] <= TARGETS["pdf_render_ms"]
     first_load = results.get("first_load", {})
     if "total" in first_load:
         met["first_load_kb"] = first_load["total"]["gzip"] / 1000 <= TARGETS["first_load_kb"]
@@ -143,6 +147,13 @@ def table(results: dict[str, Any]) -> str:
             f"{contracts['jsonschema_us_median']} us: x{contracts['ratio_median']} "
             f"(lowest x{contracts['ratio_min']})",
         ]
+    pdf = results.get("invoice_pdf")
+    if pdf:
+        lines.append(
+            f"Invoice PDF ({pdf['lines']} lines, median of {pdf['renders']} renders): "
+            f"{pdf['elapsed_ms_median']} ms elapsed, {pdf['cpu_ms_median']} ms CPU, "
+            f"{pdf['bytes'] / 1000:.1f} kB (target {TARGETS['pdf_render_ms']:.0f} ms CPU)"
+        )
     overhead = results.get("overhead")
     if overhead:
         lines.append("Handler overhead (AWS calls stubbed, tracer off)")

@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -291,16 +290,10 @@ def test_rendering_is_deterministic_also_across_processes() -> None:
     assert digests == {hashlib.sha256(render_invoice(invoice(lines=3))).hexdigest() + "\n"}
 
 
-def test_rendering_is_quick_and_small() -> None:
-    """Budget: a 50-line invoice in well under a second, and a few tens of kB (most of
-    it the two font subsets)."""
-    document = invoice(lines=50)
-    start = time.perf_counter()
-    for _ in range(5):
-        pdf = render_invoice(document)
-    per_render = (time.perf_counter() - start) / 5
-    assert per_render < 1.0
-    assert len(pdf) < 60_000
+def test_a_50_line_invoice_stays_small() -> None:
+    """A few tens of kB, most of it the two font subsets. Its speed is a benchmark
+    (scripts/benchmarks/invoice_pdf.py, `make bench`), not a test."""
+    assert len(render_invoice(invoice(lines=50))) < 60_000
 
 
 def loads_pdf_library(script: str, initialization_type: str) -> list[str]:
