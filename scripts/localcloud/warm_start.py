@@ -46,6 +46,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from localcloud.terraform_runner import flat_outputs
+
 _log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -174,9 +176,10 @@ class Snapshot:
         return self.directory / TERRAFORM_STATE
 
     def outputs(self) -> dict[str, Any]:
-        """The stack's outputs as `terraform output -json` gives them (from the state)."""
+        """The outputs from the saved state, laid out as the cold path reads `terraform
+        output -json` (`flat_outputs`: the stack's outputs beside the environment's own)."""
         state = json.loads(self.terraform_state.read_text())
-        return {name: output["value"] for name, output in state.get("outputs", {}).items()}
+        return flat_outputs(state.get("outputs", {}))
 
 
 def port_is_free(port: int, host: str = "127.0.0.1", wait_s: float | None = None) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -113,9 +114,16 @@ def test_apply_variables_and_versions_are_in_the_fingerprint(tmp_path: Path) -> 
     assert _fingerprint(root, terraform="1.10.0").changed_parts(base.parts) == ["versions"]
 
 
-def _save(directory: Path, fingerprint: Fingerprint, tmp_path: Path, *, web_port: int = 0) -> Path:
+def _save(
+    directory: Path,
+    fingerprint: Fingerprint,
+    tmp_path: Path,
+    *,
+    web_port: int = 0,
+    outputs: dict[str, Any] | None = None,
+) -> Path:
     state = tmp_path / "terraform.tfstate"
-    state.write_text(json.dumps({"outputs": {"region": {"value": "us-east-1"}}}))
+    state.write_text(json.dumps({"outputs": outputs or {"region": {"value": "us-east-1"}}}))
     return save_snapshot(
         directory,
         fingerprint,
@@ -144,6 +152,22 @@ def test_a_matching_snapshot_is_used(tmp_path: Path) -> None:
     assert snapshot.emulator_state.read_bytes() == b"emulator state"
     assert snapshot.outputs() == {"region": "us-east-1"}
     assert not directory.with_name("snapshot.partial").exists()
+
+
+def test_a_snapshots_outputs_are_read_as_terraform_output_gives_them(tmp_path: Path) -> None:
+    """The environments pass the stack's outputs through whole (`output "stack"`): the warm
+    path reads them from the saved state exactly as the cold path reads `terraform output`."""
+    fingerprint = _fingerprint(_tree(tmp_path / "root"))
+    stack = {"region": "us-east-1", "user_pool_id": "us-east-1_abc", "web_url": "http://x"}
+    outputs = {
+        "stack": {"value": stack, "type": "object"},
+        "aws_endpoint_url": {"value": "http://127.0.0.1:1", "type": "string"},
+    }
+    directory = _save(tmp_path / "snapshot", fingerprint, tmp_path, outputs=outputs)
+    snapshot = find_snapshot(directory, fingerprint, say=[].append)
+    assert snapshot is not None
+
+    assert snapshot.outputs() == {**stack, "aws_endpoint_url": "http://127.0.0.1:1"}
 
 
 def test_a_changed_stack_starts_cold_saying_what_changed(tmp_path: Path) -> None:
