@@ -28,20 +28,25 @@ Environment: ``INVOICES_TABLE_NAME``, ``IMPORTS_BUCKET_NAME``, ``USER_POOL_ID``,
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from invoices import import_files
 from invoices.import_transactions import ImportStatus, ImportStore
 from shared import aws
-from shared.auth import parse_groups
-from shared.json_text import parse_json
 from shared.observability import lambda_handler, logger, metrics, set_correlation_id
+from shared.websocket_routes import (
+    Caller,
+    ClientError,
+    Reply,
+    answer,
+    body_of,
+    caller,
+    error_frame,
+)
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -56,23 +61,6 @@ GROUPS_CACHE_S = 30
 SESSION_EXPIRED = "session expired"
 ADMIN_GROUP = "admin"
 _groups_cache: dict[str, tuple[float, frozenset[str]]] = {}
-
-Reply = dict[str, Any] | None
-
-
-class ClientError(Exception):
-    """Something the client asked wrongly; answered with an ``error`` message."""
-
-
-@dataclass(frozen=True)
-class Caller:
-    """Who sent the message: the connection and what its authorizer said."""
-
-    connection_id: str
-    user_id: str
-    username: str
-    groups: frozenset[str]
-    token_expires_at: int | None
 
 
 @cache
@@ -109,32 +97,6 @@ def presigned_upload(key: str, expires_in: int) -> dict[str, Any]:
 
 def import_timeout_s() -> int:
     return int(os.environ.get(TIMEOUT_ENV) or DEFAULT_IMPORT_TIMEOUT_S)
-
-
-def caller(event: dict[str, Any]) -> Caller:
-    context = event["requestContext"]
-    authorizer = context.get("authorizer") or {}
-    user_id = authorizer.get("userId") or authorizer.get("principalId")
-    if not user_id:
-        raise ClientError("unauthenticated connection")
-    token_expiry = authorizer.get("tokenExpiresAt")
-    return Caller(
-        connection_id=context["connectionId"],
-        user_id=str(user_id),
-        username=str(authorizer.get("username") or user_id),
-        groups=parse_groups(authorizer.get("groups")),
-        token_expires_at=int(token_expiry) if token_expiry not in (None, "") else None,
-    )
-
-
-def body_of(event: dict[str, Any]) -> dict[str, Any]:
-    try:
-        body = parse_json(event.get("body") or "{}")
-    except ValueError as error:
-        raise ClientError("the message is not JSON") from error
-    if not isinstance(body, dict):
-        raise ClientError("the message is not a JSON object")
-    return body
 
 
 @cache
@@ -174,10 +136,6 @@ def import_url_frame(
         "key": key,
         "expiresAt": expires_at,
     }
-
-
-def error_frame(message: str) -> dict[str, Any]:
-    return {"type": "error", "message": message}
 
 
 def on_get_import_url(event: dict[str, Any]) -> Reply:
@@ -238,10 +196,7 @@ def route(event: dict[str, Any]) -> dict[str, Any]:
         reply = error_frame(SESSION_EXPIRED) if session_expired(event) else handle(event)
     except ClientError as refused:
         reply = error_frame(str(refused))
-    response: dict[str, Any] = {"statusCode": 200}
-    if reply is not None:
-        response["body"] = json.dumps(reply, separators=(",", ":"))
-    return response
+    return answer(reply)
 
 
 @lambda_handler

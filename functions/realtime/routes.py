@@ -35,22 +35,15 @@ from typing import TYPE_CHECKING, Any
 from realtime import frames
 from realtime.connections import Connection, ConnectionStore
 from realtime.pusher import management_client
-from shared import aws
-from shared.auth import parse_groups
-from shared.json_text import parse_json
+from shared import aws, websocket_routes
 from shared.observability import lambda_handler, logger, metrics, set_correlation_id
+from shared.websocket_routes import ClientError, Reply, answer, body_of
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
 TABLE_ENV = "CONNECTIONS_TABLE_NAME"
 SESSION_EXPIRED = "session expired"
-
-Reply = dict[str, Any] | None
-
-
-class ClientError(Exception):
-    """Something the client asked wrongly; answered with an ``error`` message."""
 
 
 @cache
@@ -59,21 +52,15 @@ def connections() -> ConnectionStore:
 
 
 def caller(event: dict[str, Any]) -> Connection:
-    context = event["requestContext"]
-    authorizer = context.get("authorizer") or {}
-    user_id = authorizer.get("userId") or authorizer.get("principalId")
-    if not user_id:
-        raise ClientError("unauthenticated connection")
-    connected_ms = int(context.get("connectedAt") or time.time() * 1000)
-    token_expiry = authorizer.get("tokenExpiresAt")
+    who = websocket_routes.caller(event)
     return Connection(
-        connection_id=context["connectionId"],
-        user_id=str(user_id),
-        email=str(authorizer.get("email") or ""),
-        groups=parse_groups(authorizer.get("groups")),
-        connected_at=datetime.fromtimestamp(connected_ms / 1000, UTC).isoformat(),
-        token_expires_at=int(token_expiry) if token_expiry not in (None, "") else None,
-        username=str(authorizer.get("username") or user_id),
+        connection_id=who.connection_id,
+        user_id=who.user_id,
+        email=who.email,
+        groups=who.groups,
+        connected_at=datetime.fromtimestamp(who.connected_at_ms / 1000, UTC).isoformat(),
+        token_expires_at=who.token_expires_at,
+        username=who.username,
     )
 
 
@@ -102,16 +89,6 @@ def end_session(connection_id: str) -> None:
     connections().remove(connection_id)
     logger.info("Session expired: connection closed", connection_id=connection_id)
     metrics.add_metric(name="WebSocketSessionsExpired", unit="Count", value=1)
-
-
-def body_of(event: dict[str, Any]) -> dict[str, Any]:
-    try:
-        body = parse_json(event.get("body") or "{}")
-    except ValueError as error:
-        raise ClientError("the message is not JSON") from error
-    if not isinstance(body, dict):
-        raise ClientError("the message is not a JSON object")
-    return body
 
 
 def on_connect(event: dict[str, Any]) -> Reply:
@@ -174,10 +151,7 @@ def route(event: dict[str, Any]) -> dict[str, Any]:
         if route_key == "$connect":
             return {"statusCode": 401, "body": str(refused)}
         reply = frames.error(str(refused))
-    response: dict[str, Any] = {"statusCode": 200}
-    if reply is not None:
-        response["body"] = json.dumps(reply, separators=(",", ":"))
-    return response
+    return answer(reply)
 
 
 @lambda_handler
